@@ -1,0 +1,43 @@
+# TQR — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run serve test test-fast check samples bench clean demo browsers
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## .venv with every dependency (idempotent)
+
+run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	TQR_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)
+	$(PY) scripts/ensure_chromium.py
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+check: setup  ## ruff, deploy checks under production settings, migrations in sync
+	$(VENV)/bin/ruff check .
+	TQR_PRODUCTION=true TQR_DEBUG=false TQR_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=') \
+	  TQR_FIELD_KEY=check-only-field-key TQR_ALLOWED_HOSTS=tqr.example.gov.cn \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+samples: setup  ## render every document and screenshot every page into build/samples/
+	$(PY) scripts/ensure_chromium.py
+	$(PY) scripts/samples.py
+
+bench: setup  ## benchmarks (issue 10)
+	@echo "make bench: the benchmark suite arrives with issue 10"; exit 0
+
+clean:
+	rm -rf build var/tqr.sqlite3* .pytest_cache

@@ -1,0 +1,31 @@
+import pytest
+from django.test import override_settings
+
+from tests.factories import make_world
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Argon2 is right in production and far too slow for hundreds of test logins; tests that check
+    # the stored hash switch it back with the `settings` fixture.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("admin_a") → a test client logged in as that persona (or anonymous)."""
+    from django.test import Client
+
+    def make(persona: str) -> Client:
+        c = Client()
+        if persona != "anonymous":
+            c.force_login(getattr(world, persona))
+        return c
+
+    return make

@@ -1,0 +1,164 @@
+"""The one place that knows scopes: which objects a user may see, and what a user may do to one.
+
+Two directions (Wagtail's permission policies): `visible_*(user)` answers "which objects may this user
+see" for lists, exports, statistics and the API; `can(user, action, obj)` answers "may this user do
+this to that object". Views use `get_visible_or_404` and `require`: not yours → 404 (so an id cannot be
+confirmed to exist), yours but not allowed → 403. Both refusals are audited (`authz.denied`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tqr.accounts.models import Organisation, Role, User
+
+# --- Scope: which organisations a user's role covers ----------------------------------------------
+
+
+def _scope_q(user: User, *, prefix: str) -> Q | None:
+    """A Q over Organisation (through `prefix`) for the units in the user's scope; None = everything."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    org_id = user.organisation_id
+    if user.role == Role.SYSADMIN:
+        return None
+    if org_id is None or user.role == Role.AUDITOR:
+        return Q(pk__in=[])
+    if user.role in (Role.TEACHER, Role.SCHOOL_ADMIN):
+        return Q(**{f"{prefix}id": org_id})
+    if user.role == Role.DISTRICT_REVIEWER:
+        return Q(**{f"{prefix}parent_id": org_id})
+    if user.role in (Role.CITY_REVIEWER, Role.CITY_APPROVER):
+        return Q(**{f"{prefix}parent__parent_id": org_id})
+    return Q(pk__in=[])
+
+
+def _district_ids(user: User) -> QuerySet | list[int] | None:
+    """Districts the user works in (None = all)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.role == Role.SYSADMIN:
+        return None
+    org = user.organisation
+    if org is None or user.role == Role.AUDITOR:
+        return []
+    if user.role in (Role.TEACHER, Role.SCHOOL_ADMIN):
+        return [org.parent_id] if org.parent_id else []
+    if user.role == Role.DISTRICT_REVIEWER:
+        return [org.pk]
+    if user.role in (Role.CITY_REVIEWER, Role.CITY_APPROVER):
+        return Organisation.objects.filter(parent_id=org.pk, kind=Organisation.Kind.DISTRICT).values("pk")
+    return []
+
+
+def visible_units(user: User) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(kind__in=Organisation.UNIT_KINDS)
+    q = _scope_q(user, prefix="")
+    return qs if q is None else qs.filter(q)
+
+
+def visible_organisations(user: User) -> QuerySet[Organisation]:
+    """Units in scope plus the district and city above them (so a teacher sees where they belong)."""
+    units = visible_units(user)
+    if not user.is_authenticated:
+        return units
+    if user.role == Role.SYSADMIN:
+        return Organisation.objects.all()
+    districts = _district_ids(user)
+    above = Q(pk__in=districts) | Q(children__pk__in=districts) if districts is not None else Q()
+    return Organisation.objects.filter(Q(pk__in=units.values("pk")) | above).distinct()
+
+
+def visible_teachers(user: User):
+    from tqr.teachers.models import TeacherProfile
+
+    qs = TeacherProfile.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.TEACHER:
+        return qs.filter(user_id=user.pk)
+    q = _scope_q(user, prefix="unit__")
+    if q is None:
+        return qs
+    # A seconded teacher registers at the lending unit (借出单位), so that unit sees them too.
+    q_lending = _scope_q(user, prefix="seconded_from__")
+    return qs.filter(q | q_lending)
+
+
+def visible_rounds(user: User):
+    from tqr.campaigns.models import Round
+
+    districts = _district_ids(user)
+    qs = Round.objects.select_related("district")
+    return qs if districts is None else qs.filter(district_id__in=districts)
+
+
+# --- Actions: may this user do this to that object ------------------------------------------------
+
+DISTRICT_STAFF = {Role.DISTRICT_REVIEWER}
+CITY_STAFF = {Role.CITY_REVIEWER, Role.CITY_APPROVER}
+
+
+def _round_district_staff(user: User, round_) -> bool:
+    return user.role == Role.DISTRICT_REVIEWER and user.organisation_id == round_.district_id
+
+
+def _unit_admin(user: User, unit: Organisation) -> bool:
+    return user.role == Role.SCHOOL_ADMIN and user.organisation_id == unit.pk
+
+
+ACTIONS: dict[str, Callable[[User, object], bool]] = {
+    # Rounds and their announcement
+    "round.view": lambda u, r: visible_rounds(u).filter(pk=r.pk).exists(),
+    "round.manage": lambda u, r: _round_district_staff(u, r) or u.role == Role.SYSADMIN,
+    "round.view_administrators": lambda u, r: _round_district_staff(u, r)
+    or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
+    "announcement.view": lambda u, r: visible_rounds(u).filter(pk=r.pk).exists(),
+    "announcement.publish": lambda u, r: _round_district_staff(u, r),
+    # A unit names its registration administrator for a round (obj: the unit)
+    "unit.name_administrator": lambda u, unit: _unit_admin(u, unit),
+    "organisation.view": lambda u, o: visible_organisations(u).filter(pk=o.pk).exists(),
+    "teacher.view": lambda u, t: visible_teachers(u).filter(pk=t.pk).exists(),
+}
+
+
+def can(user: User, action: str, obj=None) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    try:
+        check = ACTIONS[action]
+    except KeyError as exc:  # deny by default, loudly: an unknown action is a programming error
+        raise ValueError(f"unknown action {action!r}") from exc
+    return bool(check(user, obj))
+
+
+def _deny(user: User, action: str, obj, path: str, status: int) -> None:
+    from tqr.audit.services import record
+
+    record(
+        "authz.denied",
+        actor=user if user.is_authenticated else None,
+        obj=obj if hasattr(obj, "_meta") else None,
+        result="denied",
+        data={"action": action, "path": path, "status": status},
+    )
+
+
+def require(request, action: str, obj=None) -> None:
+    """403 (audited) unless the user may do `action` to `obj`."""
+    if not can(request.user, action, obj):
+        _deny(request.user, action, obj, request.path, 403)
+        raise PermissionDenied
+
+
+def get_visible_or_404(request, queryset: QuerySet, **lookup):
+    """The object if it is in the user's scope (queryset from a visible_* function), else 404 (audited)."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        _deny(request.user, f"{queryset.model._meta.label_lower}.view", None, request.path, 404)
+        raise Http404
+    return obj

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    code: str
+    kind: str
+    kind_label: str
+    name: str
+    short_name: str
+    ownership: str
+    parent_id: int | None
+    address: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    organisation: OrganisationOut | None
+    must_change_password: bool
+
+
+class WindowOut(Schema):
+    phase: str
+    label: str
+    start_date: date
+    end_date: date | None
+    place: str
+
+
+class RoundOut(Schema):
+    id: int
+    year: int
+    title: str
+    district_id: int
+    district_name: str
+    current_phase: str | None
+    current_phase_label: str
+    upcoming_phase: str | None
+    windows: list[WindowOut]
+    required_training_hours: int
+    semester_days: int
+    include_private: bool
+    notice_workdays: int
+    sampling_rate: float
+    sample_all_non_qualified: bool
+    validity_years: int
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str

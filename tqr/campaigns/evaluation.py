@@ -1,0 +1,195 @@
+"""Wires the rules engine into the product: for each teacher of a district, what the rules say this round.
+
+`build_case` turns the database's facts into the engine's input (rules.md); `evaluate_round` and
+`evaluate_teacher` store the output in TeacherEvaluation, recomputing only when the input changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from tqr.campaigns.models import Round, TeacherEvaluation
+from tqr.rules.engine import certificate_covers, evaluate_dict
+from tqr.teachers.models import Certificate, RegistrationRecord, TeacherProfile
+
+PERIOD_YEARS = 5  # the 5-year validity period (教师〔2013〕9号 第四条)
+
+
+def choose_certificate(teacher: TeacherProfile) -> Certificate | None:
+    """One certificate per person per round: the one matching the post, else one covering it, else the newest."""
+    certs = [c for c in teacher.certificates.all() if c.cert_type != "higher"] or list(teacher.certificates.all())
+    if not certs:
+        return None
+
+    def rank(c: Certificate):
+        return (c.cert_type == teacher.post_level, certificate_covers(c.cert_type, teacher.post_level), c.issue_date)
+
+    return max(certs, key=rank)
+
+
+def _last_registration(teacher: TeacherProfile, round_: Round) -> RegistrationRecord | None:
+    earlier = [r for r in teacher.registrations.all() if r.year < round_.year and r.round_id != round_.pk]
+    return max(earlier, key=lambda r: r.year) if earlier else None
+
+
+def _overlap_days(start: date, end: date, lo: date, hi: date) -> int:
+    first, last = max(start, lo), min(end, hi)
+    return (last - first).days + 1 if last >= first else 0
+
+
+def build_case(round_: Round, teacher: TeacherProfile) -> dict | None:
+    """The engine's input for this teacher (None when the teacher holds no certificate at all)."""
+    cert = choose_certificate(teacher)
+    if cert is None:
+        return None
+    opens = round_.application_opens
+    period_start = date(round_.year - PERIOD_YEARS, 1, 1)
+    years = range(round_.year - PERIOD_YEARS, round_.year)
+    last = _last_registration(teacher, round_)
+    unit = teacher.unit
+    case: dict = {
+        "case": f"teacher:{teacher.pk}",
+        "round": {"year": round_.year, "application_opens": opens.isoformat()},
+        "teacher": {
+            "name": teacher.name,
+            "id_number": teacher.id_number,
+            "certificate_number": cert.number,
+            "certificate_type": cert.cert_type,
+            "post_level": teacher.post_level,
+            "unit": {"code": unit.code, "kind": unit.rules_kind, "ownership": unit.ownership},
+            "on_payroll": teacher.on_payroll,
+            "in_post": teacher.in_post,
+            "teacher_post_title": teacher.teacher_post_title,
+            "special_post": teacher.special_post,
+            "new_teacher": (
+                {"probation_passed": teacher.probation_passed,
+                 "pre_service_training_done": teacher.pre_service_training_done}
+                if teacher.new_teacher else None
+            ),
+            "seconded_from": teacher.seconded_from.code if teacher.seconded_from_id else None,
+        },
+        "last_registration": (
+            {"conclusion": last.conclusion, "valid_until": (last.valid_until or date(last.year + 5, 12, 31)).isoformat()}
+            if last else None
+        ),
+        "period": {
+            "annual_assessments": {str(a.year): a.grade for a in teacher.assessments.all() if a.year in years},
+            "training_hours": sum(t.hours for t in teacher.training.all() if t.year in years),
+            "ethics": teacher.ethics,
+            "interruptions": [
+                {"days": days, "approved": i.approved or None}
+                for i in teacher.interruptions.all()
+                if (days := _overlap_days(i.start_date, i.end_date, period_start, opens)) > 0
+            ],
+            "health": teacher.health,
+            "qualification_status": teacher.qualification_status,
+        },
+    }
+    return case
+
+
+def _no_certificate_result(teacher: TeacherProfile) -> dict:
+    return {
+        "case": f"teacher:{teacher.pk}", "valid": False,
+        "errors": [{"field": "teacher.certificate_number", "code": "CERT_MISSING",
+                    "message": "没有教师资格证书信息，请补充证书号码"}],
+        "warnings": [], "in_scope": None, "scope_reason": None, "kind": None, "register_at": None,
+        "proposal": None, "reasons": [],
+    }
+
+
+def _digest(case: dict | None, round_: Round) -> str:
+    payload = {"case": case, "settings": asdict(round_.rule_settings)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _apply(evaluation: TeacherEvaluation, result: dict, digest: str, unit_ids: dict[str, int]) -> None:
+    evaluation.valid = result["valid"]
+    evaluation.in_scope = result["in_scope"]
+    evaluation.scope_reason = result["scope_reason"] or ""
+    evaluation.kind = result["kind"] or ""
+    evaluation.register_at_id = unit_ids.get(result["register_at"]) if result["register_at"] else None
+    evaluation.proposal = result["proposal"] or ""
+    evaluation.result = result
+    evaluation.input_digest = digest
+
+
+def _teachers_with_facts():
+    return TeacherProfile.objects.select_related("unit", "seconded_from").prefetch_related(
+        "certificates", "registrations", "assessments", "training", "interruptions"
+    )
+
+
+def district_teachers(round_: Round):
+    """The teachers a round covers: those of the district's units, and those lent by them (借调)."""
+    from django.db.models import Q
+
+    return _teachers_with_facts().filter(
+        Q(unit__parent_id=round_.district_id) | Q(seconded_from__parent_id=round_.district_id)
+    )
+
+
+@transaction.atomic
+def evaluate_round(round_: Round, teachers=None) -> Counter:
+    """(Re)compute the evaluation of every teacher of the round; returns counts (created/updated/unchanged)."""
+    from tqr.accounts.models import Organisation
+
+    round_ = Round.objects.prefetch_related(Prefetch("phase_windows")).get(pk=round_.pk)
+    teachers = list(teachers if teachers is not None else district_teachers(round_))
+    existing = {e.teacher_id: e for e in TeacherEvaluation.objects.filter(round=round_, teacher__in=teachers)}
+    codes = {t.seconded_from.code for t in teachers if t.seconded_from_id} | {t.unit.code for t in teachers}
+    unit_ids = dict(Organisation.objects.filter(code__in=codes).values_list("code", "pk"))
+    counts: Counter = Counter()
+    to_create, to_update = [], []
+    for teacher in teachers:
+        case = build_case(round_, teacher)
+        digest = _digest(case, round_)
+        evaluation = existing.get(teacher.pk)
+        if evaluation is not None and evaluation.input_digest == digest:
+            counts["unchanged"] += 1
+            continue
+        result = _no_certificate_result(teacher) if case is None else evaluate_dict(case, round_.rule_settings)
+        if evaluation is None:
+            evaluation = TeacherEvaluation(round=round_, teacher=teacher)
+            to_create.append(evaluation)
+            counts["created"] += 1
+        else:
+            to_update.append(evaluation)
+            counts["updated"] += 1
+        _apply(evaluation, result, digest, unit_ids)
+    TeacherEvaluation.objects.bulk_create(to_create, batch_size=500)
+    TeacherEvaluation.objects.bulk_update(
+        to_update,
+        ["valid", "in_scope", "scope_reason", "kind", "register_at", "proposal", "result", "input_digest"],
+        batch_size=500,
+    )
+    return counts
+
+
+def evaluate_teacher(round_: Round, teacher: TeacherProfile) -> TeacherEvaluation:
+    """Recompute one teacher (after an edit of their facts) and return the stored evaluation."""
+    evaluate_round(round_, teachers=[_teachers_with_facts().get(pk=teacher.pk)])
+    return TeacherEvaluation.objects.get(round=round_, teacher=teacher)
+
+
+def rounds_for_teacher(teacher: TeacherProfile) -> list[Round]:
+    """The rounds whose evaluation depends on this teacher: the latest round of the unit's district and of
+    the lending unit's district. Earlier rounds keep the evaluation they had when they ran."""
+    districts = {teacher.unit.parent_id}
+    if teacher.seconded_from_id:
+        districts.add(teacher.seconded_from.parent_id)
+    latest = [Round.objects.filter(district_id=d).order_by("-year").first() for d in districts]
+    return [r for r in latest if r is not None]
+
+
+def reevaluate_teacher(teacher: TeacherProfile) -> None:
+    """Called by every service (and the admin) that changes a teacher's facts."""
+    for round_ in rounds_for_teacher(teacher):
+        evaluate_teacher(round_, teacher)

@@ -1,0 +1,98 @@
+"""Writes for rounds: each service checks, changes, and audits in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tqr.accounts.models import Organisation
+from tqr.audit.services import record
+from tqr.campaigns.models import Announcement, PhaseWindow, RegistrationAdministrator, Round
+from tqr.rules.phases import PHASE_LABELS, Phase, Window, check_order
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    phase: Phase
+    start: date
+    end: date | None
+    place: str = ""
+    note: str = ""
+
+
+def validate_windows(specs: list[WindowSpec]) -> None:
+    problems = []
+    for s in specs:
+        if s.end is not None and s.end < s.start:
+            problems.append(f"{PHASE_LABELS[s.phase]}的截止日期（{s.end}）早于开始日期（{s.start}）")
+    if not problems:
+        problems = check_order([Window(s.phase, s.start, s.end) for s in specs])
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def round_create(*, district: Organisation, year: int, title: str, windows: list[WindowSpec], actor=None,
+                 **settings) -> Round:
+    if district.kind != Organisation.Kind.DISTRICT:
+        raise ValidationError("注册年度只能由区县创建")
+    if Round.objects.filter(district=district, year=year).exists():
+        raise ValidationError(f"{district.name}{year}年度的注册工作已存在")
+    validate_windows(windows)
+    round_ = Round.objects.create(district=district, year=year, title=title, **settings)
+    PhaseWindow.objects.bulk_create(
+        PhaseWindow(round=round_, phase=s.phase, start_date=s.start, end_date=s.end, place=s.place, note=s.note)
+        for s in windows
+    )
+    record("round.create", actor=actor, obj=round_, data={"year": year, "district": district.code})
+    return round_
+
+
+@transaction.atomic
+def round_set_windows(*, round_: Round, windows: list[WindowSpec], actor=None) -> Round:
+    validate_windows(windows)
+    before = {w.phase: [str(w.start_date), str(w.end_date or "")] for w in round_.phase_windows.all()}
+    round_.phase_windows.all().delete()
+    PhaseWindow.objects.bulk_create(
+        PhaseWindow(round=round_, phase=s.phase, start_date=s.start, end_date=s.end, place=s.place, note=s.note)
+        for s in windows
+    )
+    after = {s.phase.value: [str(s.start), str(s.end or "")] for s in windows}
+    record("round.set_windows", actor=actor, obj=round_, data={"before": before, "after": after})
+    return round_
+
+
+@transaction.atomic
+def announcement_publish(*, announcement: Announcement, actor=None) -> Announcement:
+    if announcement.published_at is None:
+        announcement.published_at = timezone.now()
+        announcement.save(update_fields=["published_at"])
+        record("announcement.publish", actor=actor, obj=announcement)
+    return announcement
+
+
+@transaction.atomic
+def administrator_name(
+    *, round_: Round, unit: Organisation, name: str, phone: str, email: str = "", actor=None
+) -> RegistrationAdministrator:
+    """A unit names (or renames) its one registration administrator for the round."""
+    if unit.parent_id != round_.district_id:
+        raise ValidationError("该单位不属于本注册年度的区县")
+    admin, created = RegistrationAdministrator.objects.select_for_update().get_or_create(
+        round=round_, unit=unit,
+        defaults={"name": name, "phone": phone, "email": email, "user": actor, "named_by": actor},
+    )
+    before = None
+    if not created:
+        before = {"name": admin.name, "phone": admin.phone, "email": admin.email}
+        admin.name, admin.phone, admin.email, admin.named_by = name, phone, email, actor
+        admin.save()
+    record(
+        "round.name_administrator", actor=actor, obj=admin,
+        data={"unit": unit.code, "before": before, "after": {"name": name, "phone": phone, "email": email}},
+    )
+    return admin

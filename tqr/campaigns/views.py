@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
+from tqr.audit.services import record
+from tqr.campaigns import services
+from tqr.campaigns.forms import AdministratorForm
+from tqr.campaigns.models import AnnouncementAttachment
+from tqr.campaigns.selectors import today, units_for_administrators
+from tqr.core.downloads import attachment_response
+
+
+@login_required
+def round_detail(request, round_id: int):
+    """The round's announcement: text, phases with dates, contacts, training session, attachments."""
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "announcement.view", round_)
+    day = today()
+    return render(request, "campaigns/round_detail.html", {
+        "round": round_,
+        "status": round_.status(day),
+        "windows": list(round_.phase_windows.all()),
+        "announcement": getattr(round_, "announcement", None),
+        "day": day,
+    })
+
+
+@login_required
+def attachment_download(request, round_id: int, number: int):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "announcement.view", round_)
+    attachment = AnnouncementAttachment.objects.filter(announcement__round=round_, number=number).first()
+    if attachment is None:
+        raise Http404
+    record("file.download", obj=attachment, data={"round": round_.pk, "number": number})
+    if attachment.file:
+        return attachment_response(
+            FileResponse(attachment.file.open("rb")), attachment.original_name or f"附件{number}"
+        )
+    body = f"附件{attachment.number}：{attachment.title}\n\n{attachment.text}\n"
+    return attachment_response(
+        HttpResponse(body.encode("utf-8"), content_type="text/plain; charset=utf-8"),
+        f"附件{attachment.number} {attachment.title}.txt",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def name_administrator(request, round_id: int):
+    """A school names its registration administrator (注册管理员) for the round."""
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    unit = request.user.organisation
+    require(request, "unit.name_administrator", unit)
+    current = round_.administrators.filter(unit=unit).first()
+    if request.method == "POST":
+        form = AdministratorForm(request.POST)
+        if form.is_valid():
+            services.administrator_name(round_=round_, unit=unit, actor=request.user, **form.cleaned_data)
+            messages.success(request, "注册管理员已报送。")
+            return redirect("home")
+    else:
+        initial = (
+            {"name": current.name, "phone": current.phone, "email": current.email} if current else
+            {"name": request.user.display_name, "phone": request.user.phone, "email": request.user.email}
+        )
+        form = AdministratorForm(initial=initial)
+    return render(request, "campaigns/name_administrator.html", {"round": round_, "unit": unit, "form": form,
+                                                                 "current": current})
+
+
+@login_required
+def administrators_overview(request, round_id: int):
+    """The district sees which units have named their administrator, missing ones first."""
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "round.view_administrators", round_)
+    all_rows = units_for_administrators(round_)
+    missing = sum(1 for _, admin in all_rows if admin is None)
+    show = "missing" if request.GET.get("show") == "missing" else "all"
+    rows = [r for r in all_rows if r[1] is None] if show == "missing" else all_rows
+    return render(request, "campaigns/administrators.html", {
+        "round": round_, "rows": rows, "missing": missing, "show": show, "total": len(all_rows),
+    })

@@ -1,0 +1,261 @@
+"""TQR settings: one module, driven by the environment (see README "配置 / Configuration").
+
+Parsers are strict: a boolean is exactly "true" or "false" (any case), anything else stops the start-up,
+so that a typo in production never silently turns DEBUG on or secure cookies off.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("TQR_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() == "true":
+        return True
+    if raw.lower() == "false":
+        return False
+    raise ImproperlyConfigured(f"{name} must be 'true' or 'false', got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, *, file_default: Path | None) -> str:
+    """A secret from NAME, or NAME_FILE (a path, for container secrets), or a generated dev file."""
+    if os.environ.get(name):
+        return os.environ[name]
+    if os.environ.get(f"{name}_FILE"):
+        return Path(os.environ[f"{name}_FILE"]).read_text().strip()
+    if file_default is None:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
+    # Development and tests: a random secret kept under var/, never in the repository.
+    file_default.parent.mkdir(parents=True, exist_ok=True)
+    if not file_default.exists():
+        file_default.write_text(secrets.token_urlsafe(50))
+        file_default.chmod(0o600)
+    return file_default.read_text().strip()
+
+
+DEBUG = env_bool("TQR_DEBUG", False)
+# Production is DEBUG off with TQR_PRODUCTION=true: then secrets must come from the environment.
+PRODUCTION = env_bool("TQR_PRODUCTION", False)
+
+SECRET_KEY = env_secret("TQR_SECRET_KEY", file_default=None if PRODUCTION else VAR_DIR / "secret_key")
+# Key for encrypting personal data at rest (resident ID numbers) and the HMAC used to look them up.
+FIELD_ENCRYPTION_KEY = env_secret(
+    "TQR_FIELD_KEY", file_default=None if PRODUCTION else VAR_DIR / "field_key"
+)
+
+ALLOWED_HOSTS = env_list("TQR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("TQR_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "tqr.core",
+    "tqr.accounts",
+    "tqr.audit",
+    "tqr.campaigns",
+    "tqr.teachers",
+    "tqr.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tqr.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tqr.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "tqr.urls"
+WSGI_APPLICATION = "tqr.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+# SQLite in WAL mode is the embedded default; PostgreSQL in production via DATABASE_URL.
+# Persistent connections (CONN_MAX_AGE) matter: without them pages ran 7x slower here.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tqr.sqlite3'}"
+_db = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=env_int("TQR_CONN_MAX_AGE", 600), conn_health_checks=True
+)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["tqr.accounts.backends.LoginBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tqr.accounts.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_AGE = env_int("TQR_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes the expiry forward
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = os.environ.get("TQR_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+
+# --- Security headers and cookies -----------------------------------------------------------------
+SECURE_COOKIES = env_bool("TQR_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False
+SECURE_SSL_REDIRECT = env_bool("TQR_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TQR_BEHIND_PROXY", False) else None
+SECURE_HSTS_SECONDS = env_int("TQR_HSTS_SECONDS", 31536000 if not DEBUG else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("TQR_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not SECURE_SSL_REDIRECT:
+    # TLS ends at the reverse proxy in our deployment (docs/deployment.md); it redirects to https.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+# Uploads: refuse large bodies early (413 from Django; nginx does the same in production).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TQR_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("TQR_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and stored files ----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("TQR_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files are never served from a public URL: only through authorised views.
+MEDIA_ROOT = Path(os.environ.get("TQR_MEDIA_ROOT", VAR_DIR / "files"))
+MEDIA_URL = "/nonexistent-media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # also serves static files in tests and `make run` without collectstatic
+
+# --- E-mail ---------------------------------------------------------------------------------------
+# Development writes mail to the console; set TQR_EMAIL_HOST for a real SMTP server.
+if os.environ.get("TQR_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["TQR_EMAIL_HOST"]
+    EMAIL_PORT = env_int("TQR_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("TQR_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("TQR_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("TQR_EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("TQR_EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = os.environ.get("TQR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("TQR_EMAIL_FROM", "TQR 教师资格定期注册 <noreply@tqr.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TQR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- Cache ----------------------------------------------------------------------------------------
+if os.environ.get("TQR_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TQR_REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Logging --------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TQR_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Product settings -----------------------------------------------------------------------------
+TQR_ADMIN_PATH = os.environ.get("TQR_ADMIN_PATH", "sysadmin/")  # never /admin/ (等保 8.1.4.2 b)

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tqr.accounts import views as account_views
+from tqr.api.api import api
+from tqr.campaigns import views as campaign_views
+from tqr.core import views as core_views
+
+admin.site.site_header = "TQR 系统管理"
+admin.site.site_title = "TQR 系统管理"
+admin.site.index_title = "机构、账号、注册年度与设置"
+
+# URL names reachable without login (the route-coverage test in tests/test_routes.py reads this list).
+PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view"}
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("rounds/<int:round_id>/", campaign_views.round_detail, name="round_detail"),
+    path(
+        "rounds/<int:round_id>/attachments/<int:number>/",
+        campaign_views.attachment_download,
+        name="attachment_download",
+    ),
+    path("rounds/<int:round_id>/administrator/", campaign_views.name_administrator, name="name_administrator"),
+    path(
+        "rounds/<int:round_id>/administrators/",
+        campaign_views.administrators_overview,
+        name="administrators_overview",
+    ),
+    path("api/v1/", api.urls),
+    path(settings.TQR_ADMIN_PATH, admin.site.urls),
+]
+
+handler404 = "tqr.core.views.not_found"
+handler500 = "tqr.core.views.server_error"
+handler403 = "tqr.core.views.forbidden"
