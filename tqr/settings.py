@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -185,9 +186,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# W021: an intranet host name is never submitted to the browsers' HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if not SECURE_SSL_REDIRECT:
-    # TLS ends at the reverse proxy in our deployment (docs/deployment.md); it redirects to https.
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    # TLS ends at the reverse proxy in our deployment (README "Running it in production"); it redirects.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 # Uploads: refuse large bodies early (413 from Django; nginx does the same in production).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TQR_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -204,7 +207,8 @@ USE_TZ = True
 
 # --- Static and stored files ----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("TQR_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("TQR_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic target; whitenoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded and generated files are never served from a public URL: only through authorised views.
 MEDIA_ROOT = Path(os.environ.get("TQR_MEDIA_ROOT", VAR_DIR / "files"))

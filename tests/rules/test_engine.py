@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.rules.rule_builders import CERT_NUMBER, DELETE, ID_NUMBER, base_case, codes, set_path
 
+from tests.rules.rule_builders import CERT_NUMBER, DELETE, ID_NUMBER, base_case, codes, set_path
 from tqr.rules.codes import ERRORS, REASONS, SCOPE_REASONS, WARNINGS, severity
 from tqr.rules.engine import (
     CaseError,

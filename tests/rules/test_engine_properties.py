@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.rules.rule_builders import DELETE, base_case, set_path
 
+from tests.rules.rule_builders import DELETE, base_case, set_path
 from tqr.rules.codes import severity
 from tqr.rules.engine import APPROVALS, CaseError, case_to_dict, evaluate_dict, parse_case
 from tqr.rules.identifiers import make_certificate_number, make_resident_id

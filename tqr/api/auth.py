@@ -12,7 +12,7 @@ from ninja.security import HttpBearer, django_auth
 from tqr.accounts.models import ApiToken
 from tqr.audit.services import record
 
-TOKEN_PREFIX = "tqr_"
+TOKEN_PREFIX = "tqr_"  # noqa: S105 - a public prefix, not a secret
 
 
 def token_digest(raw: str) -> str:

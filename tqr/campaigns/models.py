@@ -138,6 +138,9 @@ class AnnouncementContact(models.Model):
         verbose_name_plural = _("联系人")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）"
+
 
 class AnnouncementAttachment(models.Model):
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="attachments")
@@ -151,6 +154,9 @@ class AnnouncementAttachment(models.Model):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         ordering = ["announcement_id", "number"]
+
+    def __str__(self) -> str:
+        return f"附件{self.number} {self.title}"
 
 
 class RegistrationAdministrator(models.Model):
@@ -171,6 +177,9 @@ class RegistrationAdministrator(models.Model):
         verbose_name = _("注册管理员")
         verbose_name_plural = _("注册管理员")
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_administrator_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 注册管理员 {self.name}"
 
 
 class TeacherEvaluation(models.Model):
@@ -198,6 +207,9 @@ class TeacherEvaluation(models.Model):
         verbose_name_plural = _("规则评估")
         constraints = [models.UniqueConstraint(fields=["round", "teacher"], name="one_evaluation_per_round")]
         indexes = [models.Index(fields=["round", "in_scope", "proposal"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.teacher_id} · {self.proposal or self.scope_reason}"
 
 
 class CalendarYear(models.Model):

@@ -15,7 +15,7 @@ from tqr.teachers.models import (
 class TeacherProfileForm(forms.ModelForm):
     class Meta:
         model = TeacherProfile
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the system administrator edits every field
 
     def clean_id_number(self):
         value = normalise(self.cleaned_data["id_number"])

@@ -194,6 +194,9 @@ class AnnualAssessment(models.Model):
         ordering = ["teacher_id", "year"]
         constraints = [models.UniqueConstraint(fields=["teacher", "year"], name="one_assessment_per_year")]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_grade_display()}"
+
 
 class TrainingRecord(models.Model):
     """培训学时 of one year (from the continuing-education platform or the school)."""
@@ -207,6 +210,9 @@ class TrainingRecord(models.Model):
         verbose_name_plural = _("培训学时")
         ordering = ["teacher_id", "year"]
         constraints = [models.UniqueConstraint(fields=["teacher", "year"], name="one_training_row_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.hours}学时"
 
 
 class Interruption(models.Model):
@@ -232,6 +238,9 @@ class Interruption(models.Model):
         verbose_name = _("中断教学")
         verbose_name_plural = _("中断教学")
         ordering = ["teacher_id", "start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.start_date}—{self.end_date} {self.get_approved_display() or '未经批准'}"
 
     @property
     def days(self) -> int:
