@@ -23,7 +23,7 @@ run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PO
 
 test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)
 	$(PY) scripts/ensure_chromium.py
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) $(PYTEST_ARGS)
 
 check: setup  ## ruff, deploy checks under production settings, migrations in sync
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,13 @@ from tqr.campaigns.models import Round
 from tqr.campaigns.services import WindowSpec, round_create
 from tqr.rules.identifiers import make_certificate_number, make_resident_id
 from tqr.rules.phases import Phase
-from tqr.teachers.models import AnnualAssessment, Certificate, RegistrationRecord, TeacherProfile, TrainingRecord
+from tqr.teachers.models import (
+    AnnualAssessment,
+    Certificate,
+    RegistrationRecord,
+    TeacherProfile,
+    TrainingRecord,
+)
 
 PASSWORD = "Tqr-Test-Pass-2026"
 _seq = itertools.count(1)

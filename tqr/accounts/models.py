@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,16 +115,19 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
 
     objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # Case-insensitive: "T001" and "t001" would be the same login for a person typing it.
         constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.UniqueConstraint(
-                fields=["email"], condition=~models.Q(email=""), name="user_email_unique_when_set"
-            )
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci_when_set"
+            ),
         ]
 
     def __str__(self) -> str:

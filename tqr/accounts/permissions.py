@@ -64,7 +64,7 @@ def visible_units(user: User) -> QuerySet[Organisation]:
 def visible_organisations(user: User) -> QuerySet[Organisation]:
     """Units in scope plus the district and city above them (so a teacher sees where they belong)."""
     units = visible_units(user)
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return units
     if user.role == Role.SYSADMIN:
         return Organisation.objects.all()
@@ -127,12 +127,12 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
 
 
 def can(user: User, action: str, obj=None) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
     try:
         check = ACTIONS[action]
     except KeyError as exc:  # deny by default, loudly: an unknown action is a programming error
         raise ValueError(f"unknown action {action!r}") from exc
+    if not user.is_authenticated or not user.is_active:
+        return False
     return bool(check(user, obj))
 
 

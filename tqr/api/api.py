@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tqr.accounts.models import ApiToken, Organisation
@@ -111,7 +111,7 @@ def tokens(request):
 @core.post("/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌（令牌只显示这一次）")
 def token_create(request, body: TokenIn):
     token, raw = auth.token_create(user=request.user, name=body.name[:100])
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @core.post("/tokens/{token_id}/revoke", response={200: TokenOut, 404: ErrorOut}, summary="吊销 API 令牌")

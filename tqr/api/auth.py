@@ -55,4 +55,5 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     return token
 
 
-AUTH = [django_auth, TokenAuth()]
+# The token first: session auth checks CSRF and its refusal would end the loop before a script's token.
+AUTH = [TokenAuth(), django_auth]

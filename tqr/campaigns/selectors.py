@@ -21,7 +21,7 @@ def current_round(user, *, day: date | None = None) -> Round | None:
     return (
         visible_rounds(user)
         .prefetch_related(Prefetch("phase_windows", queryset=PhaseWindow.objects.order_by("start_date")))
-        .order_by("-year")
+        .order_by("-year", "district__code")
         .first()
     )
 

@@ -1,0 +1,281 @@
+"""Who may reach what: every persona × every route × method → the status they get.
+
+Deny by default and Zulip-style: not yours → 404 (so an id cannot be confirmed), yours but not your
+role's business → 403, not logged in → the login page (or 401 from the API). Every refusal that comes
+from the permission helpers leaves an `authz.denied` audit row, and a refused POST changes nothing.
+
+`COVERED` is read by tests/test_routes.py: a new named route that is neither public nor listed here
+fails that test until someone decides who may reach it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PERSONAS
+from tqr.accounts.models import ApiToken
+from tqr.api import auth as api_auth
+from tqr.audit.models import AuditEvent
+from tqr.campaigns.models import Announcement, AnnouncementAttachment, RegistrationAdministrator
+
+# --- Who is who ------------------------------------------------------------------------------------
+
+LOGGED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+TEACHERS_A = ("t_a1", "t_a2", "t_b")
+SCHOOL_ADMINS_A = ("admin_a", "admin_b")
+DISTRICT_A = (*TEACHERS_A, *SCHOOL_ADMINS_A, "reviewer_d1")
+CITY = ("city_reviewer", "city_approver")
+
+# Redirect targets, checked on the Location header.
+LOGIN = (302, "login")  # the site's login page with ?next=
+ADMIN_LOGIN = (302, "admin:login")  # the Django admin's own login page
+HOME = (302, "home")
+LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
+
+
+def expect(anonymous, otherwise, *rules) -> dict[str, Any]:
+    """Expected outcome per persona: `otherwise` for everyone logged in, then (outcome, personas) rules."""
+    table = {p: otherwise for p in LOGGED_IN}
+    table["anonymous"] = anonymous
+    for outcome, personas in rules:
+        for p in personas:
+            table[p] = outcome
+    return table
+
+
+# Round of district A: everyone working in district A, the city roles and the sysadmin may read it.
+SEES_ROUND_A = (*DISTRICT_A, *CITY, "sysadmin")
+SEES_ROUND_B = ("reviewer_d2", *CITY, "sysadmin")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    name: str
+    method: str
+    args: Callable[[Any], tuple] = lambda w: ()
+    expected: dict[str, Any] = field(default_factory=dict)
+    data: dict | None = None
+    json_body: dict | None = None
+    # Refusals that come from get_visible_or_404 / require and must be audited: all, or these personas.
+    audited: bool | tuple[str, ...] = False
+    effect: str | None = None  # which database side effect to check (see _snapshot / _check_effect)
+    bug: str | None = None  # a known application bug: the personas expected to get 200/201 are xfail
+
+
+ADMINISTRATOR_POST = {"name": "王老师", "phone": "13812345678", "email": "wang@example.cn"}
+
+CASES = [
+    # --- Pages ---------------------------------------------------------------------------------------
+    Case("home", "home", "GET", expected=expect(LOGIN, 200)),
+    Case("round_detail-own", "round_detail", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 404, (200, SEES_ROUND_A)), audited=True),
+    Case("round_detail-other-district", "round_detail", "GET", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 404, (200, SEES_ROUND_B)), audited=True),
+    Case("attachment-own", "attachment_download", "GET", lambda w: (w.round_a.pk, 1),
+         expect(LOGIN, 404, (200, SEES_ROUND_A)), audited=True),
+    Case("attachment-other-district", "attachment_download", "GET", lambda w: (w.round_b.pk, 1),
+         expect(LOGIN, 404, (200, SEES_ROUND_B)), audited=True),
+    Case("attachment-missing-number", "attachment_download", "GET", lambda w: (w.round_a.pk, 99),
+         expect(LOGIN, 404), audited=("reviewer_d2", "auditor")),  # the others see the round: a plain 404
+    Case("name_administrator-own-get", "name_administrator", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("name_administrator-own-post", "name_administrator", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (HOME, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))),
+         data=ADMINISTRATOR_POST, audited=True, effect="administrator"),
+    Case("name_administrator-other-district-get", "name_administrator", "GET", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 403, (404, (*DISTRICT_A, "auditor"))), audited=True),
+    Case("name_administrator-other-district-post", "name_administrator", "POST", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 403, (404, (*DISTRICT_A, "auditor"))), data=ADMINISTRATOR_POST, audited=True,
+         effect="administrator"),
+    Case("administrators_overview-own", "administrators_overview", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("administrators_overview-other-district", "administrators_overview", "GET", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d2", *CITY)), (404, (*DISTRICT_A, "auditor"))), audited=True),
+    Case("healthz", "healthz", "GET", expected=expect(200, 200)),
+    Case("login-get", "login", "GET", expected=expect(200, HOME)),
+    Case("logout-post", "logout", "POST", expected=expect(LOGGED_OUT, LOGGED_OUT), effect="logout"),
+    Case("logout-get", "logout", "GET", expected=expect(405, 405), effect="still_logged_in"),
+    # --- API -----------------------------------------------------------------------------------------
+    Case("api-openapi-json", "api:openapi-json", "GET", expected=expect(200, 200)),
+    Case("api-docs", "api:openapi-view", "GET", expected=expect(200, 200)),
+    Case("api-root", "api:api-root", "GET", expected=expect(404, 404)),
+    Case("api-me", "api:me", "GET", expected=expect(401, 200)),
+    Case("api-organisations", "api:organisations", "GET", expected=expect(401, 200)),
+    Case("api-organisation-school_a", "api:organisation", "GET", lambda w: (w.school_a.pk,),
+         expect(401, 404, (200, ("t_a1", "t_a2", "admin_a", "reviewer_d1", *CITY, "sysadmin"))), audited=True),
+    Case("api-organisation-school_c", "api:organisation", "GET", lambda w: (w.school_c.pk,),
+         expect(401, 404, (200, ("reviewer_d2", *CITY, "sysadmin"))), audited=True),
+    Case("api-rounds", "api:rounds", "GET", expected=expect(401, 200)),
+    Case("api-round-own", "api:round_detail", "GET", lambda w: (w.round_a.pk,),
+         expect(401, 404, (200, SEES_ROUND_A)), audited=True),
+    Case("api-round-other-district", "api:round_detail", "GET", lambda w: (w.round_b.pk,),
+         expect(401, 404, (200, SEES_ROUND_B)), audited=True),
+    Case("api-tokens", "api:tokens", "GET", expected=expect(401, 200)),
+    Case("api-token-create", "api:token_create", "POST", expected=expect(401, 201),
+         json_body={"name": "统计脚本"}, effect="token_create"),
+    Case("api-token-revoke-t_a1s", "api:token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
+         expect(401, 404, (200, ("t_a1",))), json_body={}, audited=True, effect="token_revoke"),
+    # --- The Django admin (system administration) ----------------------------------------------------
+    Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
+]
+
+COVERED = frozenset(c.name for c in CASES)
+
+
+def _params():
+    for case in CASES:
+        for persona in PERSONAS:
+            outcome = case.expected[persona]
+            marks = ()
+            if case.bug and outcome in (200, 201):
+                marks = (pytest.mark.xfail(strict=True, reason=case.bug),)
+            yield pytest.param(persona, case, id=f"{case.id}-{persona}", marks=marks)
+
+
+
+
+# --- Test data beyond the world --------------------------------------------------------------------
+
+
+def add_announcement(round_, *, with_attachment=True) -> Announcement:
+    ann = Announcement.objects.create(
+        round=round_, document_number="黔江教办〔2026〕1号", title=f"关于开展{round_.year}年教师资格定期注册工作的通知",
+        body="各中小学校：现将有关事项通知如下。", issuing_body=f"{round_.district.name}教育委员会",
+    )
+    if with_attachment:
+        AnnouncementAttachment.objects.create(announcement=ann, number=1, title="注册工作公告", text="公告全文")
+    return ann
+
+
+@pytest.fixture
+def matrix_world(world):
+    add_announcement(world.round_a)
+    add_announcement(world.round_b)
+    world.token_t_a1, _raw = api_auth.token_create(user=world.t_a1, name="t001 的令牌")
+    return world
+
+
+# --- Side effects ----------------------------------------------------------------------------------
+
+
+def _snapshot(case: Case, w) -> Any:
+    if case.effect == "administrator":
+        return list(RegistrationAdministrator.objects.order_by("pk").values_list("round_id", "unit_id", "name", "phone"))
+    if case.effect == "token_create":
+        return ApiToken.objects.count()
+    if case.effect == "token_revoke":
+        return ApiToken.objects.get(pk=w.token_t_a1.pk).revoked_at
+    return None
+
+
+def _check_effect(case: Case, w, persona: str, client: Client, succeeded: bool, before: Any) -> None:
+    if case.effect == "administrator":
+        after = list(RegistrationAdministrator.objects.order_by("pk").values_list("round_id", "unit_id", "name", "phone"))
+        written = AuditEvent.objects.filter(action="round.name_administrator")
+        if succeeded:
+            user = getattr(w, persona)
+            assert after == [*before, (w.round_a.pk, user.organisation_id, "王老师", "13812345678")]
+            assert written.filter(user=user).count() == 1
+        else:
+            assert after == before, "a refused POST must not change the database"
+            assert not written.exists()
+    elif case.effect == "token_create":
+        assert ApiToken.objects.count() == before + (1 if succeeded else 0)
+    elif case.effect == "token_revoke":
+        revoked_at = ApiToken.objects.get(pk=w.token_t_a1.pk).revoked_at
+        if succeeded:
+            assert revoked_at is not None
+        else:
+            assert before is None and revoked_at is None, "someone else's token must stay valid"
+    elif case.effect == "logout":
+        assert client.get(reverse("home")).status_code == 302, "the session must be over after logout"
+    elif case.effect == "still_logged_in" and persona != "anonymous":
+        assert client.get(reverse("home")).status_code == 200, "GET on logout must not log anyone out"
+
+
+def _assert_outcome(response, expected, path: str) -> None:
+    if isinstance(expected, int):
+        assert response.status_code == expected, f"{path}: {response.status_code} (expected {expected})"
+        return
+    status, target = expected
+    assert response.status_code == status, f"{path}: {response.status_code} (expected {status} → {target})"
+    location = response["Location"]
+    if target == "login":
+        assert location.startswith(f"{reverse('login')}?next="), location
+    elif target == "login-plain":
+        assert location == reverse("login"), location
+    elif target == "admin:login":
+        assert location.startswith(f"{reverse('admin:login')}?next="), location
+    elif target == "home":
+        assert location == reverse("home"), location
+    else:  # pragma: no cover - a typo in the table
+        raise AssertionError(target)
+
+
+@pytest.mark.parametrize(("persona", "case"), list(_params()))
+def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_for, persona, case):
+    w = matrix_world
+    client = client_for(persona)
+    path = reverse(case.name, args=case.args(w))
+    before = _snapshot(case, w)
+    denied_before = AuditEvent.objects.filter(action="authz.denied").count()
+
+    if case.method == "GET":
+        response = client.get(path)
+    elif case.json_body is not None:
+        response = client.post(path, data=json.dumps(case.json_body), content_type="application/json")
+    else:
+        response = client.post(path, data=case.data or {})
+
+    expected = case.expected[persona]
+    _assert_outcome(response, expected, path)
+
+    status = expected if isinstance(expected, int) else expected[0]
+    succeeded = status in (200, 201) or expected == HOME and case.method == "POST"
+    _check_effect(case, w, persona, client, succeeded, before)
+
+    denied = AuditEvent.objects.filter(action="authz.denied")
+    audited = case.audited is True or persona in (case.audited or ())
+    if audited and persona != "anonymous" and status in (403, 404):
+        row = denied.get()
+        assert row.user_id == getattr(w, persona).pk
+        assert row.data["path"] == path
+        assert row.data["status"] == status
+        assert row.result == AuditEvent.Result.DENIED
+    else:
+        assert denied.count() == denied_before
+
+
+def test_every_persona_and_every_route_is_in_the_matrix():
+    for case in CASES:
+        assert set(case.expected) == set(PERSONAS), case.id
+
+
+def test_every_refusal_is_audited(world, client_for):
+    # 404: reviewer_d2 (district B) asks for district A's round — not theirs, so it does not exist for them.
+    path_404 = reverse("round_detail", args=(world.round_a.pk,))
+    assert client_for("reviewer_d2").get(path_404).status_code == 404
+    # 403: teacher t_a1 sees the round but may not name the school's registration administrator.
+    path_403 = reverse("name_administrator", args=(world.round_a.pk,))
+    assert client_for("t_a1").post(path_403, ADMINISTRATOR_POST).status_code == 403
+
+    rows = {e.data["status"]: e for e in AuditEvent.objects.filter(action="authz.denied")}
+    assert set(rows) == {403, 404}
+    assert rows[404].user_id == world.reviewer_d2.pk
+    assert rows[404].username == "rev_d2"
+    assert rows[404].role == "district_reviewer"
+    assert rows[404].data["path"] == path_404
+    assert rows[403].user_id == world.t_a1.pk
+    assert rows[403].role == "teacher"
+    assert rows[403].data["path"] == path_403
+    assert rows[403].data["action"] == "unit.name_administrator"
+    assert all(e.result == "denied" and e.request_id for e in rows.values())
+    assert not RegistrationAdministrator.objects.exists()
