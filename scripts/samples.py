@@ -26,11 +26,11 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 PAGES = [
     ("login", "login", None, "/login/"),
     ("home", "teacher", "t0001", "/"),
-    ("home", "school", "sa_500114001", "/"),
+    ("home", "school", "sa_500114040", "/"),
     ("home", "district", "qj_review1", "/"),
     ("home", "city", "cq_review1", "/"),
     ("round", "announcement", "t0001", "/rounds/{round}/"),
-    ("round", "name-administrator", "sa_500114001", "/rounds/{round}/administrator/"),
+    ("round", "name-administrator", "sa_500114040", "/rounds/{round}/administrator/"),
     ("round", "administrators-district", "qj_review1", "/rounds/{round}/administrators/?show=missing"),
     ("sysadmin", "index", "sysadmin", "/sysadmin/"),
     ("api", "docs", "qj_review1", "/api/v1/docs"),
@@ -115,9 +115,9 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput", "-v", "0")
     manage("load_demo")
-    from tqr.demo.generate import DEMO_PASSWORD  # noqa: PLC0415 - after Django is configured by manage()
+    rid = round_id()  # sets Django up
+    from tqr.demo.generate import DEMO_PASSWORD
 
-    rid = round_id()
     port = free_port()
     server = subprocess.Popen(
         [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT, env=env(),

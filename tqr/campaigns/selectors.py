@@ -29,8 +29,11 @@ def current_round(user, *, day: date | None = None) -> Round | None:
 def units_for_administrators(round_: Round):
     """Every unit of the round's district with its named administrator (or None), named ones last."""
     named = {a.unit_id: a for a in RegistrationAdministrator.objects.filter(round=round_)}
+    # Units outside the round's scope (行业办, and 民办 unless the round includes them) name nobody.
+    ownerships = ["public", "private"] if round_.include_private else ["public"]
     units = list(
-        Organisation.objects.filter(parent_id=round_.district_id, kind__in=Organisation.UNIT_KINDS, is_active=True)
+        Organisation.objects.filter(parent_id=round_.district_id, kind__in=Organisation.UNIT_KINDS, is_active=True,
+                                    ownership__in=ownerships)
         .order_by("code")
     )
     rows = [(u, named.get(u.pk)) for u in units]

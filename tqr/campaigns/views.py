@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
@@ -11,6 +12,7 @@ from tqr.campaigns.forms import AdministratorForm
 from tqr.campaigns.models import AnnouncementAttachment
 from tqr.campaigns.selectors import today, units_for_administrators
 from tqr.core.downloads import attachment_response
+from tqr.documents.xlsx import XLSX_TYPE, build_xlsx
 
 
 @login_required
@@ -80,6 +82,15 @@ def administrators_overview(request, round_id: int):
     missing = sum(1 for _, admin in all_rows if admin is None)
     show = "missing" if request.GET.get("show") == "missing" else "all"
     rows = [r for r in all_rows if r[1] is None] if show == "missing" else all_rows
+    if request.GET.get("format") == "xlsx":
+        record("export.administrators", obj=round_, data={"rows": len(rows), "show": show})
+        body = build_xlsx(
+            "注册管理员", ["机构代码", "单位（法人机构全称）", "类型", "注册管理员", "手机号码", "电子邮箱", "报送时间"],
+            ([u.code, u.name, u.get_kind_display(), a.name if a else "未报送", a.phone if a else "",
+              a.email if a else "", timezone.localtime(a.named_at) if a else None] for u, a in rows),
+            title=f"{round_.title} 注册管理员报送情况",
+        )
+        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"注册管理员报送情况-{round_.year}.xlsx")
     return render(request, "campaigns/administrators.html", {
         "round": round_, "rows": rows, "missing": missing, "show": show, "total": len(all_rows),
     })
