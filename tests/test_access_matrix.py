@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PERSONAS
 from tqr.accounts.models import ApiToken
@@ -37,6 +38,8 @@ CITY = ("city_reviewer", "city_approver")
 LOGIN = (302, "login")  # the site's login page with ?next=
 ADMIN_LOGIN = (302, "admin:login")  # the Django admin's own login page
 HOME = (302, "home")
+TO_ANNOUNCEMENT_EDIT = (302, "announcement_edit")
+TO_ROUND = (302, "round_detail")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
 
@@ -71,6 +74,12 @@ class Case:
 
 
 ADMINISTRATOR_POST = {"name": "王老师", "phone": "13812345678", "email": "wang@example.cn"}
+ANNOUNCEMENT_POST = {"title": "关于开展教师资格定期注册工作的通知", "body": "各中小学校：……", "issuing_body": "区教委",
+                     "contacts": "兰建伟，区教委，13896453785"}
+ANNOUNCEMENT_JSON = {"title": "关于开展教师资格定期注册工作的通知", "body": "各中小学校：……", "issuing_body": "区教委",
+                     "contacts": [{"name": "兰建伟", "organisation": "区教委", "phone": "13896453785"}]}
+# Only the round's own district reviewers write its notice.
+NOTICE_WRITERS = ("reviewer_d1",)
 
 CASES = [
     # --- Pages ---------------------------------------------------------------------------------------
@@ -99,6 +108,16 @@ CASES = [
          expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
     Case("administrators_overview-other-district", "administrators_overview", "GET", lambda w: (w.round_b.pk,),
          expect(LOGIN, 403, (200, ("reviewer_d2", *CITY)), (404, (*DISTRICT_A, "auditor"))), audited=True),
+    Case("announcement_edit-get", "announcement_edit", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, NOTICE_WRITERS), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("announcement_edit-post", "announcement_edit", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_ANNOUNCEMENT_EDIT, NOTICE_WRITERS), (404, ("reviewer_d2", "auditor"))),
+         data=ANNOUNCEMENT_POST, audited=True, effect="announcement_title"),
+    Case("announcement_edit-other-district", "announcement_edit", "GET", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d2",)), (404, (*DISTRICT_A, "auditor"))), audited=True),
+    Case("announcement_publish", "announcement_publish", "POST", lambda w: (w.round_b.pk,),
+         expect(LOGIN, 403, (TO_ROUND, ("reviewer_d2",)), (404, (*DISTRICT_A, "auditor"))), audited=True,
+         effect="announcement_published_b"),
     Case("healthz", "healthz", "GET", expected=expect(200, 200)),
     Case("login-get", "login", "GET", expected=expect(200, HOME)),
     Case("logout-post", "logout", "POST", expected=expect(LOGGED_OUT, LOGGED_OUT), effect="logout"),
@@ -123,6 +142,19 @@ CASES = [
          json_body={"name": "统计脚本"}, effect="token_create"),
     Case("api-token-revoke-t_a1s", "api:token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
          expect(401, 404, (200, ("t_a1",))), json_body={}, audited=True, effect="token_revoke"),
+    Case("api-announcement-own", "api:announcement", "GET", lambda w: (w.round_a.pk,),
+         expect(401, 404, (200, SEES_ROUND_A)), audited=True),
+    Case("api-announcement-save", "api:announcement_save", "PUT", lambda w: (w.round_a.pk,),
+         expect(401, 403, (200, NOTICE_WRITERS), (404, ("reviewer_d2", "auditor"))), json_body=ANNOUNCEMENT_JSON,
+         audited=True, effect="announcement_title"),
+    Case("api-announcement-publish", "api:announcement_publish", "POST", lambda w: (w.round_b.pk,),
+         expect(401, 403, (200, ("reviewer_d2",)), (404, (*DISTRICT_A, "auditor"))), json_body={},
+         audited=True, effect="announcement_published_b"),
+    Case("api-administrators", "api:administrators", "GET", lambda w: (w.round_a.pk,),
+         expect(401, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("api-name-administrator", "api:name_administrator", "PUT", lambda w: (w.round_a.pk,),
+         expect(401, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), json_body=ADMINISTRATOR_POST,
+         audited=True, effect="administrator"),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -145,8 +177,9 @@ def _params():
 # --- Test data beyond the world --------------------------------------------------------------------
 
 
-def add_announcement(round_, *, with_attachment=True) -> Announcement:
+def add_announcement(round_, *, with_attachment=True, published=False) -> Announcement:
     ann = Announcement.objects.create(
+        published_at=timezone.now() if published else None,
         round=round_, document_number="黔江教办〔2026〕1号", title=f"关于开展{round_.year}年教师资格定期注册工作的通知",
         body="各中小学校：现将有关事项通知如下。", issuing_body=f"{round_.district.name}教育委员会",
     )
@@ -157,7 +190,7 @@ def add_announcement(round_, *, with_attachment=True) -> Announcement:
 
 @pytest.fixture
 def matrix_world(world):
-    add_announcement(world.round_a)
+    add_announcement(world.round_a, published=True)
     add_announcement(world.round_b)
     world.token_t_a1, _raw = api_auth.token_create(user=world.t_a1, name="t001 的令牌")
     return world
@@ -171,6 +204,10 @@ def _snapshot(case: Case, w) -> Any:
         return list(RegistrationAdministrator.objects.order_by("pk").values_list("round_id", "unit_id", "name", "phone"))
     if case.effect == "token_create":
         return ApiToken.objects.count()
+    if case.effect == "announcement_title":
+        return Announcement.objects.get(round=w.round_a).title
+    if case.effect == "announcement_published_b":
+        return Announcement.objects.get(round=w.round_b).published_at
     if case.effect == "token_revoke":
         return ApiToken.objects.get(pk=w.token_t_a1.pk).revoked_at
     return None
@@ -189,6 +226,12 @@ def _check_effect(case: Case, w, persona: str, client: Client, succeeded: bool, 
             assert not written.exists()
     elif case.effect == "token_create":
         assert ApiToken.objects.count() == before + (1 if succeeded else 0)
+    elif case.effect == "announcement_title":
+        title = Announcement.objects.get(round=w.round_a).title
+        assert (title == ANNOUNCEMENT_POST["title"]) == succeeded, "only the district may rewrite its notice"
+    elif case.effect == "announcement_published_b":
+        published = Announcement.objects.get(round=w.round_b).published_at
+        assert (published is not None) == succeeded and before is None, "only the district may publish"
     elif case.effect == "token_revoke":
         revoked_at = ApiToken.objects.get(pk=w.token_t_a1.pk).revoked_at
         if succeeded:
@@ -216,6 +259,10 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith(f"{reverse('admin:login')}?next="), location
     elif target == "home":
         assert location == reverse("home"), location
+    elif target == "announcement_edit":
+        assert location.startswith("/rounds/") and location.endswith("/announcement/"), location
+    elif target == "round_detail":
+        assert location.startswith("/rounds/") and location.count("/") == 3, location
     else:  # pragma: no cover - a typo in the table
         raise AssertionError(target)
 
@@ -230,6 +277,8 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     if case.method == "GET":
         response = client.get(path)
+    elif case.method == "PUT":
+        response = client.put(path, data=json.dumps(case.json_body), content_type="application/json")
     elif case.json_body is not None:
         response = client.post(path, data=json.dumps(case.json_body), content_type="application/json")
     else:
@@ -239,7 +288,7 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
     _assert_outcome(response, expected, path)
 
     status = expected if isinstance(expected, int) else expected[0]
-    succeeded = status in (200, 201) or expected == HOME and case.method == "POST"
+    succeeded = status in (200, 201) or (expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

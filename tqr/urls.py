@@ -27,6 +27,12 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("rounds/<int:round_id>/administrator/", campaign_views.name_administrator, name="name_administrator"),
+    path("rounds/<int:round_id>/announcement/", campaign_views.announcement_edit, name="announcement_edit"),
+    path(
+        "rounds/<int:round_id>/announcement/publish/",
+        campaign_views.announcement_publish,
+        name="announcement_publish",
+    ),
     path(
         "rounds/<int:round_id>/administrators/",
         campaign_views.administrators_overview,

@@ -73,3 +73,64 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class ContactOut(Schema):
+    name: str
+    organisation: str
+    phone: str
+
+
+class AttachmentOut(Schema):
+    number: int
+    title: str
+    url: str
+
+
+class AnnouncementOut(Schema):
+    document_number: str
+    title: str
+    addressees: str
+    body: str
+    issuing_body: str
+    training_starts_at: datetime | None
+    training_place: str
+    group_info: str
+    materials_address: str
+    published_at: datetime | None
+    contacts: list[ContactOut]
+    attachments: list[AttachmentOut]
+
+
+class AnnouncementIn(Schema):
+    document_number: str = ""
+    title: str
+    addressees: str = ""
+    body: str
+    issuing_body: str
+    training_starts_at: str | None = None
+    training_place: str = ""
+    group_info: str = ""
+    materials_address: str = ""
+    contacts: list[ContactOut] = []
+
+
+class AdministratorIn(Schema):
+    name: str
+    phone: str
+    email: str = ""
+
+
+class AdministratorOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    name: str | None
+    phone: str | None
+    email: str | None
+    named_at: datetime | None

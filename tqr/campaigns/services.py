@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from tqr.accounts.models import Organisation
 from tqr.audit.services import record
-from tqr.campaigns.models import Announcement, PhaseWindow, RegistrationAdministrator, Round
+from tqr.campaigns.models import (
+    Announcement,
+    AnnouncementAttachment,
+    AnnouncementContact,
+    PhaseWindow,
+    RegistrationAdministrator,
+    Round,
+)
+from tqr.core.downloads import safe_filename
 from tqr.rules.phases import PHASE_LABELS, Phase, Window, check_order
 
 
@@ -64,6 +74,45 @@ def round_set_windows(*, round_: Round, windows: list[WindowSpec], actor=None) -
     after = {s.phase.value: [str(s.start), str(s.end or "")] for s in windows}
     record("round.set_windows", actor=actor, obj=round_, data={"before": before, "after": after})
     return round_
+
+
+ANNOUNCEMENT_FIELDS = ("document_number", "title", "addressees", "body", "issuing_body", "training_starts_at",
+                       "training_place", "group_info", "materials_address")
+
+
+@transaction.atomic
+def announcement_save(*, round_: Round, data: dict, contacts: list[dict], actor=None) -> Announcement:
+    """Create or edit the round's notice (通知): its text, training session and contact persons."""
+    announcement = Announcement.objects.select_for_update().filter(round=round_).first()
+    created = announcement is None
+    if created:
+        announcement = Announcement(round=round_)
+    changed = [f for f in ANNOUNCEMENT_FIELDS if f in data and getattr(announcement, f) != data[f]]
+    for field in changed:
+        setattr(announcement, field, data[field])
+    announcement.save()
+    before = [(c.name, c.organisation, c.phone) for c in announcement.contacts.all()]
+    after = [(c["name"], c["organisation"], c["phone"]) for c in contacts]
+    if before != after:
+        announcement.contacts.all().delete()
+        AnnouncementContact.objects.bulk_create(AnnouncementContact(announcement=announcement, **c) for c in contacts)
+        changed.append("contacts")
+    record("announcement.create" if created else "announcement.edit", actor=actor, obj=announcement,
+           data={"fields": changed})
+    return announcement
+
+
+@transaction.atomic
+def announcement_attach(*, announcement: Announcement, title: str, upload, actor=None) -> AnnouncementAttachment:
+    """Add an attachment (附件) under a server-generated name; the original name is kept as metadata only."""
+    number = (announcement.attachments.aggregate(m=models.Max("number"))["m"] or 0) + 1
+    attachment = AnnouncementAttachment(announcement=announcement, number=number, title=title,
+                                        original_name=safe_filename(upload.name))
+    suffix = Path(attachment.original_name).suffix.lower()
+    attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    attachment.save()
+    record("announcement.attach", actor=actor, obj=attachment, data={"number": number, "bytes": upload.size})
+    return attachment
 
 
 @transaction.atomic

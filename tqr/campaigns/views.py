@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
+from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
 from tqr.audit.services import record
 from tqr.campaigns import services
-from tqr.campaigns.forms import AdministratorForm
+from tqr.campaigns.forms import AdministratorForm, AnnouncementForm, AttachmentForm
 from tqr.campaigns.models import AnnouncementAttachment
 from tqr.campaigns.selectors import today, units_for_administrators
 from tqr.core.downloads import attachment_response
@@ -21,13 +21,69 @@ def round_detail(request, round_id: int):
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
     require(request, "announcement.view", round_)
     day = today()
+    announcement = getattr(round_, "announcement", None)
+    may_manage = can(request.user, "announcement.publish", round_)
+    if announcement is not None and announcement.published_at is None and not may_manage:
+        announcement = None  # a draft notice is the district's until it is published
     return render(request, "campaigns/round_detail.html", {
         "round": round_,
         "status": round_.status(day),
         "windows": list(round_.phase_windows.all()),
-        "announcement": getattr(round_, "announcement", None),
+        "announcement": announcement,
+        "may_manage": may_manage,
         "day": day,
     })
+
+
+def _announcement_initial(announcement) -> dict:
+    if announcement is None:
+        return {}
+    initial = {f: getattr(announcement, f) for f in services.ANNOUNCEMENT_FIELDS}
+    initial["contacts"] = "\n".join(f"{c.name}，{c.organisation}，{c.phone}" for c in announcement.contacts.all())
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def announcement_edit(request, round_id: int):
+    """The district writes the round's notice, its contacts and attachments, then publishes it."""
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "announcement.publish", round_)
+    announcement = getattr(round_, "announcement", None)
+    form = AnnouncementForm(initial=_announcement_initial(announcement))
+    upload_form = AttachmentForm()
+    if request.method == "POST" and request.POST.get("form") == "attachment" and announcement is not None:
+        upload_form = AttachmentForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            services.announcement_attach(announcement=announcement, title=upload_form.cleaned_data["title"],
+                                         upload=upload_form.cleaned_data["file"], actor=request.user)
+            messages.success(request, "附件已上传。")
+            return redirect("announcement_edit", round_id=round_.pk)
+    elif request.method == "POST":
+        form = AnnouncementForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            contacts = data.pop("contacts")
+            services.announcement_save(round_=round_, data=data, contacts=contacts, actor=request.user)
+            messages.success(request, "工作通知已保存。")
+            return redirect("announcement_edit", round_id=round_.pk)
+    return render(request, "campaigns/announcement_edit.html", {
+        "round": round_, "announcement": announcement, "form": form, "upload_form": upload_form,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def announcement_publish(request, round_id: int):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "announcement.publish", round_)
+    announcement = getattr(round_, "announcement", None)
+    if announcement is None:
+        messages.error(request, "请先填写并保存工作通知。")
+        return redirect("announcement_edit", round_id=round_.pk)
+    services.announcement_publish(announcement=announcement, actor=request.user)
+    messages.success(request, "工作通知已发布，本区学校和教师登录后即可看到。")
+    return redirect("round_detail", round_id=round_.pk)
 
 
 @login_required

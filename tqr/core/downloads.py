@@ -1,4 +1,18 @@
+import re
+import unicodedata
 from urllib.parse import quote
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|%]")
+
+
+def safe_filename(name: str, limit: int = 100) -> str:
+    """A display name for an uploaded file: no path, no control or shell characters, bounded length."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" .") or "file"
+    stem, dot, suffix = name.rpartition(".")
+    if dot and len(suffix) <= 10:
+        return stem[: limit - len(suffix) - 1] + "." + suffix
+    return name[:limit]
 
 
 def attachment_response(response, filename: str):
