@@ -39,7 +39,7 @@ PAGES = [
 
 def env() -> dict:
     e = dict(os.environ)
-    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'samples.sqlite3'}")
+    e["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'samples.sqlite3'}"  # always its own database
     e["TQR_SECURE_COOKIES"] = "false"
     e["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return e
@@ -78,6 +78,96 @@ def round_id() -> int:
     return Round.objects.filter(district__code="500114").order_by("-year").values_list("pk", flat=True).first()
 
 
+def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
+    """t0001 walks the application wizard; every step is shot at both widths, the 申请表 is downloaded."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    written = []
+    photo = OUT / "photo-input.jpg"
+    img = Image.new("RGB", (1200, 1600), (248, 248, 248))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((400, 350, 800, 850), fill=(224, 186, 160))
+    draw.rectangle((300, 900, 900, 1600), fill=(40, 60, 110))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    photo.write_bytes(buf.getvalue())
+    for width_name, viewport in WIDTHS.items():
+        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
+                                  accept_downloads=True)
+        page = ctx.new_page()
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", "t0002" if width_name == "phone" else "t0001")
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+        def shot(name: str, page=page, width_name=width_name) -> None:
+            target = OUT / f"wizard-{name}-{width_name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+
+        page.goto(f"{base}/apply/")
+        shot("1-readme")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("2-terms")
+        page.check("#id_accept")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("3-identity")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("4-certificate")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("5-notices")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("6-data")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.set_input_files("#id_photo", str(photo))
+        page.click("#photo-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("6-photo")
+        page.goto(f"{base}/apply/{rid}/")
+        shot("7-status-draft")
+        page.click("main .actions button.primary")
+        page.wait_for_load_state("networkidle")
+        shot("7-status-submitted")
+        if width_name == "desktop":
+            with page.expect_download() as download:
+                page.click("text=下载申请表（PDF）")
+            target = OUT / "application-form.pdf"
+            download.value.save_as(str(target))
+            written.append(target)
+        ctx.close()
+    photo.unlink()
+    return written
+
+
+def documents() -> list[Path]:
+    """Documents rendered straight from their builders with sample data (layout checks)."""
+    from datetime import datetime
+
+    from tqr.documents.application_form import build_application_form, sample_data
+
+    written = []
+    target = OUT / "application-form-worst-case.pdf"
+    target.write_bytes(build_application_form(sample_data(worst_case=True)))
+    written.append(target)
+    data = sample_data()
+    import dataclasses
+
+    target = OUT / "application-form-with-conclusion.pdf"
+    target.write_bytes(build_application_form(dataclasses.replace(
+        data, conclusion="注册结论：合格 2026年12月8日", submitted_at=datetime(2026, 11, 10, 9, 30))))
+    written.append(target)
+    return written
+
+
 def screenshots(base: str, rid: int, password: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -107,12 +197,18 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
                 page.close()
             for ctx in sessions.values():
                 ctx.close()
+        written += teacher_journey(browser, base, rid, password)
         browser.close()
     return written
 
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUT.glob("*.png"), *OUT.glob("*.pdf"), *OUT.glob("*.xlsx")]:
+        old.unlink()
+    # A fresh demo district every time, so that the journeys start from the same place.
+    for leftover in (ROOT / "var").glob("samples.sqlite3*"):
+        leftover.unlink()
     manage("migrate", "--noinput", "-v", "0")
     manage("load_demo")
     rid = round_id()  # sets Django up
@@ -125,7 +221,7 @@ def main() -> int:
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-        written = screenshots(f"http://127.0.0.1:{port}", rid, DEMO_PASSWORD)
+        written = screenshots(f"http://127.0.0.1:{port}", rid, DEMO_PASSWORD) + documents()
     finally:
         server.terminate()
         server.wait(10)

@@ -35,7 +35,8 @@ def org(code, name, kind, parent=None, ownership="public") -> Organisation:
 
 def user(username, role, organisation, **extra) -> User:
     u = User(username=username, role=role, organisation=organisation, display_name=extra.pop("display_name", username),
-             email=extra.pop("email", f"{username}@example.cn"), **extra)
+             email=extra.pop("email", f"{username}@example.cn"),
+             email_verified_at=extra.pop("email_verified_at", timezone.now()), **extra)
     u.set_password(PASSWORD)
     u.save()
     return u

@@ -23,6 +23,8 @@ from django.utils import timezone
 from tests.factories import PERSONAS
 from tqr.accounts.models import ApiToken
 from tqr.api import auth as api_auth
+from tqr.applications.models import Application
+from tqr.applications.services import application_start
 from tqr.audit.models import AuditEvent
 from tqr.campaigns.models import Announcement, AnnouncementAttachment, RegistrationAdministrator
 
@@ -40,6 +42,8 @@ ADMIN_LOGIN = (302, "admin:login")  # the Django admin's own login page
 HOME = (302, "home")
 TO_ANNOUNCEMENT_EDIT = (302, "announcement_edit")
 TO_ROUND = (302, "round_detail")
+TO_APPLY = (302, "apply")  # somewhere in the teacher's wizard
+SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
 
@@ -155,6 +159,51 @@ CASES = [
     Case("api-name-administrator", "api:name_administrator", "PUT", lambda w: (w.round_a.pk,),
          expect(401, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), json_body=ADMINISTRATOR_POST,
          audited=True, effect="administrator"),
+    # --- Applications (the teacher's wizard; t_a1 has a draft in round_a) ------------------------------
+    Case("apply_entry-get", "apply_entry", "GET",
+         expected=expect(LOGIN, 403, (200, TEACHERS_A), (TO_APPLY, ("t_a1",)), (404, ("auditor",))),
+         audited=("admin_a", "admin_b", "reviewer_d1", "reviewer_d2", *CITY, "sysadmin")),
+    Case("apply_entry-post", "apply_entry", "POST",
+         expected=expect(LOGIN, 403, (TO_APPLY, TEACHERS_A), (404, ("auditor",))),
+         audited=("admin_a", "admin_b", "reviewer_d1", "reviewer_d2", *CITY, "sysadmin"), effect="application_start"),
+    *[Case(f"{name}-own", name, "GET", args, expect(LOGIN, 404, (200, ("t_a1",))), audited=True)
+      for name, args in (("apply_status", lambda w: (w.round_a.pk,)), ("apply_step", lambda w: (w.round_a.pk, 3)),
+                         ("apply_photo", lambda w: (w.round_a.pk,)), ("apply_form_pdf", lambda w: (w.round_a.pk,)))],
+    Case("apply_photo_image", "apply_photo_image", "GET", lambda w: (w.round_a.pk,), expect(LOGIN, 404),
+         audited=tuple(p for p in LOGGED_IN if p != "t_a1")),  # t_a1 has no photo yet: a plain 404
+    Case("apply_step-post", "apply_step", "POST", lambda w: (w.round_a.pk, 2),
+         expect(LOGIN, 404, (TO_APPLY, ("t_a1",))), data={"accept": "on"}, audited=True, effect="terms"),
+    Case("apply_submit", "apply_submit", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 404, (TO_APPLY, ("t_a1",))), audited=True, effect="application_state"),
+    Case("apply_resubmit", "apply_resubmit", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 404, (TO_APPLY, ("t_a1",))), audited=True, effect="application_state"),
+    # The same through the API. SEES_APP_A1: whoever's scope holds t_a1's application.
+    Case("api-applications", "api:applications", "GET", expected=expect(401, 200)),
+    Case("api-application-start", "api:application_start", "POST", lambda w: (w.round_a.pk,),
+         expect(401, 403, (201, TEACHERS_A), (404, ("reviewer_d2", "auditor"))), json_body={}, audited=True,
+         effect="application_start"),
+    Case("api-application", "api:application", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (200, SEES_APP_A1)), audited=True),
+    Case("api-application-step", "api:application_step", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (200, ("t_a1",))), json_body={"step": 2, "version": 1, "data": {"accept": True}},
+         audited=True, effect="terms"),
+    Case("api-application-photo", "api:application_photo", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 422), data={}),  # authentication first, then the missing file
+    Case("api-application-submit", "api:application_submit", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (409, ("t_a1",))), json_body={},
+         audited=tuple(p for p in LOGGED_IN if p not in SEES_APP_A1), effect="application_state"),
+    Case("api-application-resubmit", "api:application_resubmit", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (409, ("t_a1",))), json_body={},
+         audited=tuple(p for p in LOGGED_IN if p not in SEES_APP_A1), effect="application_state"),
+    Case("api-application-form", "api:application_form", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (200, ("t_a1",))), audited=True),
+    # --- Accounts (sign-up, verification and password reset are public: PUBLIC_URL_NAMES) -------------
+    Case("password_change-get", "password_change", "GET", expected=expect(LOGIN, 200)),
+    Case("password_change-post-wrong-old", "password_change", "POST", expected=expect(LOGIN, 200),
+         data={"old_password": "not-it", "new_password1": "Neu-Pass-2026!x", "new_password2": "Neu-Pass-2026!x"},
+         effect="still_logged_in"),
+    Case("verify_email_resend", "verify_email_resend", "POST", expected=expect(LOGIN, HOME)),
+    Case("verify_email_resend-get", "verify_email_resend", "GET", expected=expect(405, 405)),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -193,6 +242,7 @@ def matrix_world(world):
     add_announcement(world.round_a, published=True)
     add_announcement(world.round_b)
     world.token_t_a1, _raw = api_auth.token_create(user=world.t_a1, name="t001 的令牌")
+    world.application_a1 = application_start(round_=world.round_a, teacher=world.teacher_a1, actor=world.t_a1)
     return world
 
 
@@ -204,6 +254,11 @@ def _snapshot(case: Case, w) -> Any:
         return list(RegistrationAdministrator.objects.order_by("pk").values_list("round_id", "unit_id", "name", "phone"))
     if case.effect == "token_create":
         return ApiToken.objects.count()
+    if case.effect == "application_start":
+        return Application.objects.count()
+    if case.effect in ("terms", "application_state"):
+        a = Application.objects.get(pk=w.application_a1.pk)
+        return (a.terms_accepted_at, a.state)
     if case.effect == "announcement_title":
         return Announcement.objects.get(round=w.round_a).title
     if case.effect == "announcement_published_b":
@@ -226,6 +281,13 @@ def _check_effect(case: Case, w, persona: str, client: Client, succeeded: bool, 
             assert not written.exists()
     elif case.effect == "token_create":
         assert ApiToken.objects.count() == before + (1 if succeeded else 0)
+    elif case.effect == "application_start":
+        assert Application.objects.count() == before + (1 if succeeded and persona != "t_a1" else 0)
+    elif case.effect == "terms":
+        accepted = Application.objects.get(pk=w.application_a1.pk).terms_accepted_at
+        assert (accepted is not None) == succeeded, "only the applicant accepts the terms"
+    elif case.effect == "application_state":
+        assert Application.objects.get(pk=w.application_a1.pk).state == "draft", "an incomplete draft stays a draft"
     elif case.effect == "announcement_title":
         title = Announcement.objects.get(round=w.round_a).title
         assert (title == ANNOUNCEMENT_POST["title"]) == succeeded, "only the district may rewrite its notice"
@@ -261,6 +323,8 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location == reverse("home"), location
     elif target == "announcement_edit":
         assert location.startswith("/rounds/") and location.endswith("/announcement/"), location
+    elif target == "apply":
+        assert location.startswith("/apply/"), location
     elif target == "round_detail":
         assert location.startswith("/rounds/") and location.count("/") == 3, location
     else:  # pragma: no cover - a typo in the table
@@ -288,7 +352,8 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
     _assert_outcome(response, expected, path)
 
     status = expected if isinstance(expected, int) else expected[0]
-    succeeded = status in (200, 201) or (expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND) and case.method == "POST")
+    succeeded = status in (200, 201) or (
+        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

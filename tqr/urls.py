@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tqr.accounts import views as account_views
 from tqr.api.api import api
@@ -13,13 +13,15 @@ admin.site.site_title = "TQR 系统管理"
 admin.site.index_title = "机构、账号、注册年度与设置"
 
 # URL names reachable without login (the route-coverage test in tests/test_routes.py reads this list).
-PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view"}
+PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("account/", include("tqr.accounts.urls")),
+    path("apply/", include("tqr.applications.urls")),
     path("rounds/<int:round_id>/", campaign_views.round_detail, name="round_detail"),
     path(
         "rounds/<int:round_id>/attachments/<int:number>/",

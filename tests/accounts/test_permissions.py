@@ -34,6 +34,10 @@ def w(world):
     today = timezone.localdate()
     world.elsewhere_round = round_create(district=world.elsewhere_district, year=today.year, title="锦江区注册",
                                          windows=windows_around(today))
+    from tqr.applications.services import application_start
+
+    world.application_a1 = application_start(round_=world.round_a, teacher=world.teacher_a1, actor=world.t_a1)
+    world.application_c = application_start(round_=world.round_b, teacher=world.teacher_c, actor=world.t_c)
     return world
 
 
@@ -187,6 +191,12 @@ CAN = [
     ("teacher.view", "teacher_a1", {"t_a1", "admin_a", "reviewer_d1", *CITY, "sysadmin"}),
     ("teacher.view", "teacher_b", {"t_b", "admin_b", "reviewer_d1", *CITY, "sysadmin"}),
     ("teacher.view", "teacher_c", {"reviewer_d2", *CITY, "sysadmin"}),
+    ("application.view", "application_a1", {"t_a1", "admin_a", "reviewer_d1", *CITY, "sysadmin"}),
+    ("application.view", "application_c", {"reviewer_d2", *CITY, "sysadmin"}),
+    ("application.edit", "application_a1", {"t_a1"}),
+    ("application.edit", "application_c", set()),
+    ("round.apply", "round_a", {"t_a1", "t_a2", "t_b"}),
+    ("round.apply", "round_b", set()),
 ]
 
 

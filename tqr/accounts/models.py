@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -132,6 +133,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        # Every way a password is set (sign-up, change, reset, the admin, imports) dates it: the initial
+        # password's 7-day life and the maximum password age are counted from here.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def is_teacher(self) -> bool:

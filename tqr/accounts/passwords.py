@@ -1,5 +1,16 @@
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+class ChineseMinimumLengthValidator(MinimumLengthValidator):
+    """Django 5.2's zh_Hans catalogue lacks this message; ours says what to do in Chinese."""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return _("密码至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
 
 
 class CharacterClassValidator:

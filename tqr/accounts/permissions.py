@@ -97,6 +97,24 @@ def visible_rounds(user: User):
     return qs if districts is None else qs.filter(district_id__in=districts)
 
 
+def visible_applications(user: User):
+    """Applications in scope: the teacher's own; a unit's (as confirmation point or as the teacher's unit);
+    a district's rounds; the city's."""
+    from tqr.applications.models import Application
+
+    qs = Application.objects.select_related("round", "teacher")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.SYSADMIN:
+        return qs
+    if user.role == Role.TEACHER:
+        return qs.filter(teacher__user_id=user.pk)
+    if user.role == Role.SCHOOL_ADMIN:
+        return qs.filter(Q(confirmation_point_id=user.organisation_id) | Q(teacher__unit_id=user.organisation_id))
+    districts = _district_ids(user)
+    return qs.filter(round__district_id__in=districts) if districts else qs.none()
+
+
 # --- Actions: may this user do this to that object ------------------------------------------------
 
 DISTRICT_STAFF = {Role.DISTRICT_REVIEWER}
@@ -123,6 +141,12 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "unit.name_administrator": lambda u, unit: _unit_admin(u, unit),
     "organisation.view": lambda u, o: visible_organisations(u).filter(pk=o.pk).exists(),
     "teacher.view": lambda u, t: visible_teachers(u).filter(pk=t.pk).exists(),
+    "application.view": lambda u, a: visible_applications(u).filter(pk=a.pk).exists(),
+    # The applicant's own application (obj: Application); the round's windows are the flow's business.
+    "application.edit": lambda u, a: u.role == Role.TEACHER and a.teacher.user_id == u.pk,
+    # A teacher of the round's district may apply in it (obj: Round).
+    "round.apply": lambda u, r: u.role == Role.TEACHER and hasattr(u, "teacher")
+    and visible_rounds(u).filter(pk=r.pk).exists(),
 }
 
 

@@ -35,4 +35,5 @@ def home(request):
         context["profile"] = profile
         if profile is not None and round_ is not None:
             context["evaluation"] = round_.evaluations.filter(teacher=profile).first()
+            context["application"] = round_.applications.filter(teacher=profile).first()
     return render(request, "accounts/home.html", context)

@@ -10,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from tqr.accounts.models import ApiToken, Organisation
 from tqr.accounts.permissions import get_visible_or_404, visible_organisations, visible_rounds
 from tqr.api import auth
+from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
 from tqr.campaigns.selectors import today
@@ -123,3 +124,4 @@ def token_revoke(request, token_id: int):
 
 api.add_router("/", core)
 api.add_router("/", campaigns_router)
+api.add_router("/", applications_router)

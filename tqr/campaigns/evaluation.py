@@ -44,25 +44,50 @@ def _overlap_days(start: date, end: date, lo: date, hi: date) -> int:
     return (last - first).days + 1 if last >= first else 0
 
 
-def build_case(round_: Round, teacher: TeacherProfile) -> dict | None:
-    """The engine's input for this teacher (None when the teacher holds no certificate at all)."""
+def build_case(round_: Round, teacher: TeacherProfile, application=None) -> dict | None:
+    """The engine's input for this teacher (None when no certificate is known at all).
+
+    With an application (prefilled from the records when it starts), what the teacher entered in it
+    (identity, certificate, post, unit, the period's assessments, hours and interruptions) takes the place
+    of the school's records; status facts
+    the teacher does not declare (payroll, special post, probation, secondment, ethics, health, history)
+    always come from the records.
+    """
     cert = choose_certificate(teacher)
-    if cert is None:
+    app = application
+    if app is not None and app.certificate_number:
+        cert_number, cert_type = app.certificate_number, app.cert_type or (cert.cert_type if cert else None)
+    elif cert is not None:
+        cert_number, cert_type = cert.number, cert.cert_type
+    else:
         return None
     opens = round_.application_opens
     period_start = date(round_.year - PERIOD_YEARS, 1, 1)
     years = range(round_.year - PERIOD_YEARS, round_.year)
     last = _last_registration(teacher, round_)
-    unit = teacher.unit
+    unit = (app.unit if app is not None and app.unit_id else None) or teacher.unit
+    if app is not None:
+        assessments = {y: g for y, g in app.assessments.items() if g and int(y) in years}
+    else:
+        assessments = {str(a.year): a.grade for a in teacher.assessments.all() if a.year in years}
+    if app is not None and app.training_hours is not None:
+        hours = app.training_hours
+    else:
+        hours = sum(t.hours for t in teacher.training.all() if t.year in years)
+    if app is not None:
+        spans = [(date.fromisoformat(i["start"]), date.fromisoformat(i["end"]), i.get("approved") or "")
+                 for i in app.interruptions]
+    else:
+        spans = [(i.start_date, i.end_date, i.approved) for i in teacher.interruptions.all()]
     case: dict = {
         "case": f"teacher:{teacher.pk}",
         "round": {"year": round_.year, "application_opens": opens.isoformat()},
         "teacher": {
-            "name": teacher.name,
-            "id_number": teacher.id_number,
-            "certificate_number": cert.number,
-            "certificate_type": cert.cert_type,
-            "post_level": teacher.post_level,
+            "name": (app.name if app is not None and app.name else teacher.name),
+            "id_number": (app.id_number if app is not None and app.id_number else teacher.id_number),
+            "certificate_number": cert_number,
+            "certificate_type": cert_type,
+            "post_level": (app.post_level if app is not None and app.post_level else teacher.post_level),
             "unit": {"code": unit.code, "kind": unit.rules_kind, "ownership": unit.ownership},
             "on_payroll": teacher.on_payroll,
             "in_post": teacher.in_post,
@@ -80,13 +105,13 @@ def build_case(round_: Round, teacher: TeacherProfile) -> dict | None:
             if last else None
         ),
         "period": {
-            "annual_assessments": {str(a.year): a.grade for a in teacher.assessments.all() if a.year in years},
-            "training_hours": sum(t.hours for t in teacher.training.all() if t.year in years),
+            "annual_assessments": assessments,
+            "training_hours": hours,
             "ethics": teacher.ethics,
             "interruptions": [
-                {"days": days, "approved": i.approved or None}
-                for i in teacher.interruptions.all()
-                if (days := _overlap_days(i.start_date, i.end_date, period_start, opens)) > 0
+                {"days": days, "approved": approved or None}
+                for start, end, approved in spans
+                if (days := _overlap_days(start, end, period_start, opens)) > 0
             ],
             "health": teacher.health,
             "qualification_status": teacher.qualification_status,

@@ -903,7 +903,7 @@ def schedule(opens: date, *, district: str = QIANJIANG, training_day_before: boo
 
 _PLACES_NOTES: dict[Phase, tuple[str, str]] = {
     Phase.TRAINING: ("{training_place}", "上午9:00；各学校安排1名注册管理员参加"),
-    Phase.APPLICATION: ("中国教师资格网（www.jszg.edu.cn）", "申请人网上填报，打印申请表一式2份"),
+    Phase.APPLICATION: ("本系统首页“网上报名”", "申请人网上填报，打印申请表一式2份"),
     Phase.CONFIRMATION: ("各学校", "逾期未进行现场确认的学校或教师，视为自动放弃"),
     Phase.INITIAL_REVIEW: ("{materials_address}", "各学校携带注册材料及统计表（附件3）"),
     Phase.NOTICE: ("", "不少于5个工作日"),

@@ -1,0 +1,249 @@
+"""The teacher's application as JSON: the same step forms, services and flow as the wizard pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
+from tqr.api.campaigns import form_errors
+from tqr.api.schemas import ErrorOut, FieldErrorsOut
+from tqr.applications import services
+from tqr.applications.documents import application_form_pdf
+from tqr.applications.forms import (
+    ApplicationDataForm,
+    CertificateForm,
+    IdentityForm,
+    InterruptionFormSet,
+    TermsForm,
+    identity_derived,
+    interruptions_data,
+)
+from tqr.applications.services import ApplicationError
+from tqr.audit.services import record
+from tqr.campaigns.selectors import today
+from tqr.core.downloads import attachment_response
+from tqr.documents.photos import PhotoError, process_photo
+from tqr.rules import flow
+from tqr.rules.flow import State
+
+router = Router(tags=["网上报名"])
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    round_id: int
+    state: str
+    state_label: str
+    version: int
+    step: int
+    terms_accepted: bool
+    id_number_masked: str
+    certificate_number: str
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: str | None
+    cert_type: str
+    cert_subject: str
+    certifying_body: str
+    cert_issue_date: str | None
+    registration_body_id: int | None
+    confirmation_point_id: int | None
+    unit_id: int | None
+    post_level: str
+    subject: str
+    title: str
+    hire_date: str | None
+    phone: str
+    assessments: dict[str, str]
+    training_hours: int | None
+    interruptions: list[dict[str, Any]]
+    has_photo: bool
+    evaluation: dict[str, Any]
+    missing: list[str]
+    actions: list[str]
+    editable: bool
+    edit_refusal: str | None
+    return_reason: str
+    submitted_at: str | None
+
+
+class StepIn(Schema):
+    """One wizard step: 2 terms ({"accept": true}), 3 identity, 4 certificate, 5 notices, 6 application data."""
+
+    step: int
+    version: int
+    data: dict[str, Any] = {}
+
+
+class TransitionIn(Schema):
+    version: int | None = None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def application_out(app, user) -> dict:
+    day = today()
+    refusal = flow.can_edit(State(app.state), app.round.windows(), day)
+    actor = services.actor_kind(user, app)
+    return {
+        "id": app.pk, "number": app.number, "round_id": app.round_id, "state": app.state,
+        "state_label": app.state_label, "version": app.version, "step": app.step,
+        "terms_accepted": app.terms_accepted_at is not None,
+        "id_number_masked": app.teacher.id_masked, "certificate_number": app.certificate_number,
+        "name": app.name, "gender": app.gender, "ethnicity": app.ethnicity, "birth_date": _iso(app.birth_date),
+        "cert_type": app.cert_type, "cert_subject": app.cert_subject, "certifying_body": app.certifying_body,
+        "cert_issue_date": _iso(app.cert_issue_date), "registration_body_id": app.registration_body_id,
+        "confirmation_point_id": app.confirmation_point_id, "unit_id": app.unit_id, "post_level": app.post_level,
+        "subject": app.subject, "title": app.title, "hire_date": _iso(app.hire_date), "phone": app.phone,
+        "assessments": app.assessments, "training_hours": app.training_hours, "interruptions": app.interruptions,
+        "has_photo": bool(app.photo), "evaluation": app.evaluation or {},
+        "missing": services.missing_items(app),
+        "actions": [t.action for t in flow.available(State(app.state), actor, app.round.windows(), day)] if actor else [],
+        "editable": refusal is None, "edit_refusal": refusal.message if refusal else None,
+        "return_reason": app.return_reason, "submitted_at": _iso(app.submitted_at),
+    }
+
+
+def _error(exc: ApplicationError):
+    return Status(exc.status, {"detail": exc.message})
+
+
+class ApplicationPage(Schema):
+    count: int
+    items: list[ApplicationOut]
+
+
+@router.get("/applications", response=ApplicationPage, summary="权限范围内的注册申请（分页）")
+def applications(request, round_id: int | None = None, state: str | None = None, limit: int = 50, offset: int = 0):
+    qs = visible_applications(request.user).select_related("round", "teacher", "teacher__user").order_by("-id")
+    if round_id:
+        qs = qs.filter(round_id=round_id)
+    if state:
+        qs = qs.filter(state=state)
+    limit, offset = max(1, min(limit, 100)), max(0, offset)
+    page = qs.prefetch_related("round__phase_windows")[offset:offset + limit]
+    return {"count": qs.count(), "items": [application_out(a, request.user) for a in page]}
+
+
+@router.post("/rounds/{round_id}/application", response={201: ApplicationOut, 404: ErrorOut},
+             summary="开始网上报名（已有申请则返回该申请）")
+def application_start(request, round_id: int):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "round.apply", round_)
+    app = services.application_start(round_=round_, teacher=request.user.teacher, actor=request.user)
+    return Status(201, application_out(app, request.user))
+
+
+@router.get("/applications/{application_id}", response={200: ApplicationOut, 404: ErrorOut}, summary="注册申请")
+def application(request, application_id: int):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    return application_out(app, request.user)
+
+
+STEP_FORMS = {2: TermsForm, 3: IdentityForm, 4: CertificateForm}
+
+
+@router.post("/applications/{application_id}/steps", summary="保存一步（与网页向导相同的校验）",
+             response={200: ApplicationOut, 400: FieldErrorsOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def application_step(request, application_id: int, body: StepIn):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "application.edit", app)
+    if body.step not in (2, 3, 4, 5, 6):
+        return Status(400, {"detail": "步骤应为 2、3、4、5 或 6", "errors": {"step": ["步骤应为 2、3、4、5 或 6"]}})
+    data, accept = {}, False
+    if body.step == 6:
+        form, formset = _data_forms(app, body.data)
+        if not (form.is_valid() and formset.is_valid()):
+            errors = form_errors(form)
+            for i, f in enumerate(formset.forms):
+                for field, messages in f.errors.items():
+                    errors["errors"][f"interruptions.{i}.{field}"] = list(messages)
+            return Status(400, errors)
+        data = dict(form.cleaned_data)
+        data["interruptions"] = interruptions_data(formset)
+    elif body.step in STEP_FORMS:
+        form = STEP_FORMS[body.step](body.data, application=app)
+        if not form.is_valid():
+            return Status(400, form_errors(form))
+        data = dict(form.cleaned_data)
+        accept = data.pop("accept", False)
+        if body.step == 3:
+            data["birth_date"] = identity_derived(data["id_number"])["birth_date"]
+    try:
+        app = services.application_save(application=app, data=data, actor=request.user, step=body.step,
+                                        accept_terms=accept, version=body.version)
+    except ApplicationError as exc:
+        return _error(exc)
+    return application_out(app, request.user)
+
+
+def _data_forms(app, data: dict):
+    flat = {k: v for k, v in data.items() if k not in ("assessments", "interruptions")}
+    for year, grade in (data.get("assessments") or {}).items():
+        flat[f"assess_{year}"] = grade
+    rows = data.get("interruptions") or []
+    flat.update({"int-TOTAL_FORMS": str(len(rows)), "int-INITIAL_FORMS": "0", "int-MIN_NUM_FORMS": "0",
+                 "int-MAX_NUM_FORMS": "20"})
+    for i, row in enumerate(rows):
+        for key in ("start", "end", "approved", "note"):
+            flat[f"int-{i}-{key}"] = row.get(key) or ""
+    return ApplicationDataForm(flat, application=app), InterruptionFormSet(flat, prefix="int")
+
+
+@router.post("/applications/{application_id}/photo", summary="上传照片（自动裁剪为 295×413、≤200 KB）",
+             response={200: ApplicationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def application_photo(request, application_id: int, photo: File[UploadedFile], version: Form[int | None] = None,
+                      crop_x: Form[float | None] = None, crop_y: Form[float | None] = None,
+                      crop_w: Form[float | None] = None, crop_h: Form[float | None] = None):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "application.edit", app)
+    crop = (crop_x, crop_y, crop_w, crop_h)
+    try:
+        processed = process_photo(photo.read(), crop=crop if None not in crop else None)
+    except PhotoError as exc:
+        return Status(400, {"detail": exc.message})
+    try:
+        app = services.application_set_photo(application=app, jpeg=processed.jpeg, actor=request.user, version=version)
+    except ApplicationError as exc:
+        return _error(exc)
+    return application_out(app, request.user)
+
+
+def _transition(request, application_id: int, action: str, body: TransitionIn):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    try:
+        app = services.application_transition(application=app, action=action, actor=request.user,
+                                              version=body.version)
+    except ApplicationError as exc:
+        return _error(exc)
+    return application_out(app, request.user)
+
+
+@router.post("/applications/{application_id}/submit", summary="提交申请",
+             response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def application_submit(request, application_id: int, body: TransitionIn):
+    return _transition(request, application_id, "submit", body)
+
+
+@router.post("/applications/{application_id}/resubmit", summary="退回后重新提交",
+             response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def application_resubmit(request, application_id: int, body: TransitionIn):
+    return _transition(request, application_id, "resubmit", body)
+
+
+@router.get("/applications/{application_id}/form.pdf", summary="下载《申请表》PDF（按当前数据生成）",
+            response={200: None, 403: ErrorOut, 404: ErrorOut})
+def application_form(request, application_id: int):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "application.edit", app)
+    record("application.form_pdf", obj=app)
+    return attachment_response(HttpResponse(application_form_pdf(app), content_type="application/pdf"),
+                               f"教师资格定期注册申请表-{app.number}.pdf")

@@ -1,0 +1,68 @@
+"""From an application to the plain data its documents print (no ORM inside the builders)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from tqr.applications.models import Application
+from tqr.documents.application_form import ApplicationFormData, build_application_form
+from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS
+from tqr.teachers.models import AssessmentGrade, CertificateType, Gender, Interruption, PostLevel
+
+GRADES = dict(AssessmentGrade.choices)
+APPROVALS = dict(Interruption.Approved.choices)
+
+
+def application_form_data(app: Application, *, conclusion: str | None = None) -> ApplicationFormData:
+    evaluation = app.evaluation or {}
+    photo = None
+    if app.photo:
+        with app.photo.open("rb") as f:
+            photo = f.read()
+    spans = []
+    for i in app.interruptions:
+        start, end = date.fromisoformat(i["start"]), date.fromisoformat(i["end"])
+        spans.append((start, end, (end - start).days + 1, str(APPROVALS.get(i.get("approved") or "", "未经批准"))))
+    years = range(app.round.year - 5, app.round.year)
+    return ApplicationFormData(
+        application_number=app.number,
+        round_title=app.round.title,
+        round_year=app.round.year,
+        registration_kind=KIND_LABELS.get(evaluation.get("kind") or "", "—"),
+        name=app.name,
+        gender=str(dict(Gender.choices).get(app.gender, "")),
+        ethnicity=app.ethnicity,
+        birth_date=app.birth_date,
+        id_type=app.get_id_type_display(),
+        id_number=app.id_number,  # the teacher's own form carries the full number
+        certificate_number=app.certificate_number,
+        qualification_type=str(dict(CertificateType.choices).get(app.cert_type, "")),
+        certificate_subject=app.cert_subject,
+        certifying_body=app.certifying_body,
+        certificate_issue_date=app.cert_issue_date,
+        registration_body=app.registration_body.name if app.registration_body_id else "",
+        confirmation_point=app.confirmation_point.name if app.confirmation_point_id else "",
+        unit_name=app.unit.name if app.unit_id else "",
+        post_level=str(dict(PostLevel.choices).get(app.post_level, "")),
+        subject=app.subject,
+        title=app.title,
+        hire_date=app.hire_date,
+        phone=app.phone,
+        email=app.teacher.user.email if app.teacher.user_id else app.teacher.email,
+        printed_at=timezone.localtime(),
+        assessments=tuple((y, str(GRADES.get(app.assessments.get(str(y), ""), "未考核"))) for y in years),
+        training_hours=app.training_hours,
+        training_hours_required=app.round.required_training_hours,
+        interruptions=tuple(spans),
+        proposal_label=OUTCOME_LABELS.get(evaluation.get("proposal") or "", ""),
+        proposal_reasons=tuple(r["message"] for r in evaluation.get("reasons", [])),
+        photo_jpeg=photo,
+        submitted_at=timezone.localtime(app.submitted_at) if app.submitted_at else None,
+        conclusion=conclusion,
+    )
+
+
+def application_form_pdf(app: Application) -> bytes:
+    return build_application_form(application_form_data(app))

@@ -1,0 +1,116 @@
+"""The teacher's application (网上报名) of one round: what the teacher entered, and where it stands."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tqr.core.fields import EncryptedTextField
+from tqr.rules.flow import STATE_LABELS, State
+from tqr.teachers.models import CertificateType, Gender, PostLevel
+
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
+
+
+def photo_path(instance, filename: str) -> str:
+    # Never the uploaded name: a server-generated path (ASVS 5.3.2).
+    return f"photos/{instance.round_id}/{uuid.uuid4().hex}.jpg"
+
+
+class Application(models.Model):
+    """One application per teacher per round. State changes only through services.application_transition."""
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("居民身份证")
+
+    round = models.ForeignKey("campaigns.Round", on_delete=models.PROTECT, related_name="applications")
+    teacher = models.ForeignKey("teachers.TeacherProfile", on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField(_("申请编号"), max_length=24, unique=True)
+    state = models.CharField(_("状态"), max_length=16, choices=STATE_CHOICES, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1, help_text=_("每次修改加一，用于发现并发修改"))
+    step = models.PositiveSmallIntegerField(_("已完成步骤"), default=0)
+    terms_accepted_at = models.DateTimeField(_("同意承诺时间"), null=True, blank=True)
+
+    # 第三步 身份信息 — exactly as on the certificate
+    id_type = models.CharField(_("证件类型"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    certificate_number = models.CharField(_("教师资格证书号码"), max_length=17, blank=True)
+
+    # 第四步 证书信息与注册机构
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    cert_type = models.CharField(_("资格种类"), max_length=24, choices=CertificateType.choices, blank=True)
+    cert_subject = models.CharField(_("任教学科（证书）"), max_length=30, blank=True)
+    certifying_body = models.CharField(_("认定机构"), max_length=60, blank=True)
+    cert_issue_date = models.DateField(_("证书签发日期"), null=True, blank=True)
+    registration_body = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("注册机构"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmation_point = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("现场确认点"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="confirmation_applications",
+    )
+
+    # 第六步 申请信息
+    unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("任教学校（法人机构全称）"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="unit_applications",
+    )
+    post_level = models.CharField(_("任教学段"), max_length=24, choices=PostLevel.choices, blank=True)
+    subject = models.CharField(_("任教学科"), max_length=30, blank=True)
+    title = models.CharField(_("职称"), max_length=30, blank=True)
+    hire_date = models.DateField(_("参加工作时间"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    assessments = models.JSONField(_("年度考核"), default=dict, blank=True)  # {"2021": "qualified", …}
+    training_hours = models.PositiveIntegerField(_("培训学时"), null=True, blank=True)
+    interruptions = models.JSONField(_("中断教学"), default=list, blank=True)  # [{start, end, approved, note}]
+    photo = models.FileField(_("照片"), upload_to=photo_path, blank=True)
+
+    # Where it stands
+    evaluation = models.JSONField(_("规则评估"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("注册申请")
+        verbose_name_plural = _("注册申请")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["round", "teacher"], name="one_application_per_round")]
+        indexes = [models.Index(fields=["round", "state"]), models.Index(fields=["confirmation_point", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[State(self.state)]
+
+
+class ApplicationEvent(models.Model):
+    """The application's history: every edit and every transition, with who and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    ts = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(_("操作"), max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("申请记录")
+        verbose_name_plural = _("申请记录")
+        ordering = ["ts", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ts:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,261 @@
+"""Writes for applications. `application_transition` is the only function that changes an application's state.
+
+Every write locks the row, checks the version the user saw (a stale form is a conflict, never a silent
+overwrite), asks the pure flow rules whether this actor may do this now, writes the change with a history
+row and an audit row in one transaction, and leaves side effects (mail) to after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tqr.accounts.models import Role
+from tqr.applications.models import Application, ApplicationEvent
+from tqr.audit.services import record
+from tqr.campaigns.evaluation import build_case, choose_certificate
+from tqr.campaigns.models import Round
+from tqr.rules import flow
+from tqr.rules.engine import evaluate_dict
+from tqr.rules.flow import Actor, State
+from tqr.rules.identifiers import mask_resident_id
+from tqr.teachers.models import TeacherProfile
+
+# Fields a teacher may write, step by step. Anything else in a request is ignored (mass assignment).
+STEP_FIELDS: dict[int, tuple[str, ...]] = {
+    3: ("id_type", "id_number", "certificate_number"),
+    4: ("name", "gender", "ethnicity", "birth_date", "cert_type", "cert_subject", "certifying_body",
+        "cert_issue_date", "registration_body", "confirmation_point"),
+    6: ("unit", "post_level", "subject", "title", "hire_date", "phone", "assessments", "training_hours",
+        "interruptions"),
+}
+EDITABLE_FIELDS = frozenset(f for fields in STEP_FIELDS.values() for f in fields)
+SECRET_FIELDS = {"id_number"}  # shown masked in the history
+
+
+class ApplicationError(Exception):
+    """A refused write. `status` is what the API answers (403 not allowed, 409 conflict or wrong state)."""
+
+    def __init__(self, message: str, *, code: str = "refused", status: int = 409):
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+@dataclass(frozen=True)
+class Today:
+    day: date
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def actor_kind(user, application: Application) -> Actor | None:
+    """Which flow actor this user is for this application (None: no part in it)."""
+    if user is None:
+        return Actor.SYSTEM
+    if user.role == Role.TEACHER and application.teacher.user_id == user.pk:
+        return Actor.TEACHER
+    if user.role == Role.SCHOOL_ADMIN and user.organisation_id == application.confirmation_point_id:
+        return Actor.SCHOOL
+    return None
+
+
+def _number(round_: Round, pk: int) -> str:
+    return f"{round_.year}{round_.district.code}{pk:06d}"
+
+
+def _history(application: Application, actor, action: str, *, before: str = "", note: str = "",
+             changes: dict | None = None) -> None:
+    ApplicationEvent.objects.create(application=application, actor=actor, action=action, from_state=before,
+                                    to_state=application.state, note=note, changes=changes or {})
+
+
+def refresh_evaluation(application: Application) -> dict:
+    """What the rules say about the data as the teacher entered it (shown before submitting)."""
+    case = build_case(application.round, application.teacher, application)
+    application.evaluation = evaluate_dict(case, application.round.rule_settings) if case else {}
+    return application.evaluation
+
+
+@transaction.atomic
+def application_start(*, round_: Round, teacher: TeacherProfile, actor) -> Application:
+    """The teacher's application of this round, created as a draft prefilled from the school's records.
+
+    One application per teacher per round (a unique constraint); a second call returns the first.
+    """
+    existing = Application.objects.filter(round=round_, teacher=teacher).first()
+    if existing is not None:
+        return existing
+    cert = choose_certificate(teacher)
+    years = range(round_.year - 5, round_.year)
+    app = Application(
+        round=round_, teacher=teacher, number=f"pending-{teacher.pk}-{round_.pk}", step=1,
+        id_number=teacher.id_number, certificate_number=cert.number if cert else "",
+        name=teacher.name, gender=teacher.gender, ethnicity=teacher.ethnicity, birth_date=teacher.birth_date,
+        cert_type=cert.cert_type if cert else "", cert_subject=cert.subject if cert else "",
+        certifying_body=cert.certifying_body if cert else "", cert_issue_date=cert.issue_date if cert else None,
+        registration_body_id=round_.district_id,
+        # A seconded teacher registers, and is confirmed, at the lending unit (借出单位).
+        confirmation_point_id=teacher.seconded_from_id or teacher.unit_id,
+        unit_id=teacher.unit_id, post_level=teacher.post_level, subject=teacher.subject, title=teacher.title,
+        hire_date=teacher.hire_date, phone=teacher.phone,
+        assessments={str(a.year): a.grade for a in teacher.assessments.all() if a.year in years},
+        training_hours=sum(t.hours for t in teacher.training.all() if t.year in years),
+        interruptions=[
+            {"start": i.start_date.isoformat(), "end": i.end_date.isoformat(), "approved": i.approved,
+             "note": i.note}
+            for i in teacher.interruptions.all() if i.end_date.year >= round_.year - 5
+        ],
+    )
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError:  # a concurrent first request created it: use that one
+        return Application.objects.get(round=round_, teacher=teacher)
+    app.number = _number(round_, app.pk)
+    refresh_evaluation(app)
+    app.save(update_fields=["number", "evaluation"])
+    _history(app, actor, "create")
+    record("application.create", actor=actor, obj=app, data={"round": round_.pk})
+    return app
+
+
+def _locked(application: Application, version: int | None) -> Application:
+    app = Application.objects.select_for_update().select_related("round", "teacher").get(pk=application.pk)
+    if version is not None and app.version != version:
+        raise ApplicationError("申请已在别处被修改（可能是学校刚刚处理了它），请刷新页面后再操作。",
+                               code="stale", status=409)
+    return app
+
+
+def _shown(field: str, value) -> object:
+    if field in SECRET_FIELDS and value:
+        return mask_resident_id(str(value))
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def application_save(*, application: Application, data: dict, actor, version: int | None = None,
+                     step: int | None = None, accept_terms: bool = False) -> Application:
+    """Write what the teacher entered (only editable fields), with the changes kept in the history."""
+    app = _locked(application, version)
+    if actor_kind(actor, app) != Actor.TEACHER:
+        raise ApplicationError("只有申请人本人可以修改申请", code="wrong_actor", status=403)
+    refusal = flow.can_edit(State(app.state), app.round.windows(), today())
+    if refusal is not None:
+        record("application.edit", actor=actor, obj=app, result="denied", data={"reason": refusal.code})
+        raise ApplicationError(refusal.message, code=refusal.code, status=409)
+    changes = {}
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            continue
+        old = getattr(app, field)
+        if _shown(field, old) != _shown(field, value):
+            changes[field] = [_shown(field, old), _shown(field, value)]
+            setattr(app, field, value)
+    if accept_terms and app.terms_accepted_at is None:
+        app.terms_accepted_at = timezone.now()
+        changes["terms_accepted"] = [False, True]
+    if step is not None and step > app.step:
+        app.step = step
+    if changes or step is not None:
+        if changes:
+            app.version += 1
+            refresh_evaluation(app)
+        app.save()
+    if changes:
+        _history(app, actor, "edit", before=app.state, changes=changes)
+        record("application.edit", actor=actor, obj=app, data={"fields": sorted(changes)})
+    return app
+
+
+@transaction.atomic
+def application_set_photo(*, application: Application, jpeg: bytes, actor, version: int | None = None) -> Application:
+    app = _locked(application, version)
+    if actor_kind(actor, app) != Actor.TEACHER:
+        raise ApplicationError("只有申请人本人可以上传照片", code="wrong_actor", status=403)
+    refusal = flow.can_edit(State(app.state), app.round.windows(), today())
+    if refusal is not None:
+        raise ApplicationError(refusal.message, code=refusal.code, status=409)
+    old = app.photo.name if app.photo else ""
+    app.photo.save("photo.jpg", ContentFile(jpeg), save=False)
+    app.version += 1
+    app.save()
+    if old:
+        transaction.on_commit(lambda: app.photo.storage.delete(old))
+    _history(app, actor, "photo", before=app.state, changes={"photo": [bool(old), True]})
+    record("application.photo", actor=actor, obj=app, data={"bytes": len(jpeg)})
+    return app
+
+
+def missing_items(app: Application) -> list[str]:
+    """What the teacher still has to do before submitting, in Chinese, in wizard order."""
+    missing = []
+    if app.terms_accepted_at is None:
+        missing.append("阅读并同意承诺事项（第2步）")
+    for field, label in (("id_number", "身份证号码"), ("certificate_number", "教师资格证书号码")):
+        if not getattr(app, field):
+            missing.append(f"填写{label}（第3步）")
+    for field, label in (("name", "姓名"), ("gender", "性别"), ("ethnicity", "民族"), ("cert_type", "资格种类"),
+                         ("cert_subject", "证书任教学科"), ("certifying_body", "认定机构"),
+                         ("cert_issue_date", "证书签发日期"), ("registration_body", "注册机构"),
+                         ("confirmation_point", "现场确认点")):
+        if not getattr(app, field) and not getattr(app, f"{field}_id", None):
+            missing.append(f"填写{label}（第4步）")
+    for field, label in (("unit", "任教学校"), ("post_level", "任教学段"), ("subject", "任教学科"),
+                         ("hire_date", "参加工作时间"), ("phone", "联系电话")):
+        if not getattr(app, field) and not getattr(app, f"{field}_id", None):
+            missing.append(f"填写{label}（第6步）")
+    if app.training_hours is None:
+        missing.append("填写培训学时（第6步）")
+    if not app.photo:
+        missing.append("上传照片（第6步）")
+    if app.teacher.user and app.teacher.user.email_verified_at is None:
+        missing.append("验证电子邮箱（点击注册邮件中的链接）")
+    return missing
+
+
+TIMESTAMPS = {"submit": "submitted_at", "resubmit": "submitted_at", "confirm": "confirmed_at"}
+
+
+@transaction.atomic
+def application_transition(*, application: Application, action: str, actor, note: str = "",
+                           version: int | None = None, day: date | None = None) -> Application:
+    """The one writer of an application's state. `actor=None` is the system (deadlines)."""
+    app = _locked(application, version)
+    kind = actor_kind(actor, app)
+    before = State(app.state)
+    if kind is None:
+        record(f"application.{action}", actor=actor, obj=app, result="denied", data={"reason": "wrong_actor"})
+        raise ApplicationError("您无权处理该申请", code="wrong_actor", status=403)
+    refusal = flow.check(action, before, kind, app.round.windows(), day or today())
+    if refusal is None and action in ("submit", "resubmit"):
+        missing = missing_items(app)
+        if missing:
+            refusal = flow.Refusal("incomplete", "还有以下内容未完成：" + "；".join(missing))
+    if refusal is None and action == "return" and not note.strip():
+        refusal = flow.Refusal("reason_required", "退回时必须填写原因，并一次性告知需要补正的全部内容")
+    if refusal is not None:
+        record(f"application.{action}", actor=actor, obj=app, result="denied", data={"reason": refusal.code})
+        raise ApplicationError(refusal.message, code=refusal.code, status=403 if refusal.code == "wrong_actor" else 409)
+    app.state = flow.BY_ACTION[action].target
+    app.version += 1
+    if action in TIMESTAMPS:
+        setattr(app, TIMESTAMPS[action], timezone.now())
+    if action == "return":
+        app.return_reason = note.strip()
+    if action in ("submit", "resubmit"):
+        refresh_evaluation(app)
+    app.save()
+    _history(app, actor, action, before=before, note=note)
+    record(f"application.{action}", actor=actor, obj=app, data={"from": before, "to": app.state, "note": note})
+    return app

@@ -1,0 +1,139 @@
+"""CJK fonts for generated PDFs, from the ``weblate-fonts`` package (Kurinto Sans, SIL OFL).
+
+ReportLab embeds a subset of every TrueType font it uses, so a PDF made with these fonts prints the same
+everywhere. ReportLab's built-in CID fonts (STSong-Light and friends) are deliberately not used: they are
+never embedded and depend on the reader's own fonts.
+
+Kurinto Sans SC covers GB 2312/GBK and much more, but not every character found in Chinese names: the
+CJK Extension B character 𠮷 (U+20BB7, as in 𠮷野家) is missing from it and present in Kurinto Sans JP.
+``markup`` therefore wraps each run of characters the main font lacks in ``<font name=…>`` naming the first
+fallback that has them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+
+__all__ = ["BOLD", "REGULAR", "font_path", "has_glyph", "markup", "register_fonts", "uncovered"]
+
+REGULAR = "TQRSans"
+BOLD = "TQRSans-Bold"
+
+_KURINTO = ("static", "weblate_fonts", "kurinto", "ttf")
+
+
+@dataclass(frozen=True)
+class _Face:
+    regular: str  # ReportLab font name
+    bold: str
+    regular_file: str
+    bold_file: str
+
+
+# Main face first, then fallbacks in the order they are tried for a missing character.
+_FACES = (
+    _Face(REGULAR, BOLD, "KurintoSansSC-Rg.ttf", "KurintoSansSC-Bd.ttf"),
+    _Face("TQRSansJP", "TQRSansJP-Bold", "KurintoSansJP-Rg.ttf", "KurintoSansJP-Bd.ttf"),  # 𠮷 and kin
+    _Face("TQRSansTC", "TQRSansTC-Bold", "KurintoSansTC-Rg.ttf", "KurintoSansTC-Bd.ttf"),
+    _Face("TQRSansKR", "TQRSansKR-Bold", "KurintoSansKR-Rg.ttf", "KurintoSansKR-Bd.ttf"),
+    _Face("TQRSansLatin", "TQRSansLatin-Bold", "KurintoSans-Rg.ttf", "KurintoSans-Bd.ttf"),  # symbols
+)
+
+
+def font_path(filename: str) -> Path:
+    """The path of one Kurinto TTF shipped inside the weblate-fonts package."""
+    return Path(str(importlib.resources.files("weblate_fonts").joinpath(*_KURINTO, filename)))
+
+
+_ASTRAL_CMAP_ENTRY = re.compile(r"^(<[0-9A-F]{2}> )<([0-9A-F]{5,6})>$", re.MULTILINE)
+
+
+def _fix_astral_to_unicode() -> None:
+    """Make ReportLab's ToUnicode CMaps right for characters beyond U+FFFF (𠮷 is U+20BB7).
+
+    ReportLab 5.1 writes each code point as ``<%04X>``, i.e. ``<20BB7>``, which readers cut to U+20BB, so
+    copying or searching the name gives "₻野家". PDF 32000 §9.10.3 wants UTF-16BE: ``<D842DFB7>``. The
+    wrapper only rewrites those entries and steps aside once ReportLab gets it right.
+    """
+    original = ttfonts.makeToUnicodeCMap
+    if "<20BB7>" not in original("probe", [0x20BB7]):
+        return
+
+    def utf16(match: re.Match[str]) -> str:
+        return f"{match[1]}<{chr(int(match[2], 16)).encode('utf-16-be').hex().upper()}>"
+
+    def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+        return _ASTRAL_CMAP_ENTRY.sub(utf16, original(fontname, subset))
+
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> tuple[str, str]:
+    """Register every face with ReportLab once per process; return (regular, bold) names of the main face.
+
+    Each face is also registered as a family so that ``<b>`` in Paragraph markup picks its bold variant.
+    """
+    _fix_astral_to_unicode()
+    for face in _FACES:
+        pdfmetrics.registerFont(TTFont(face.regular, str(font_path(face.regular_file))))
+        pdfmetrics.registerFont(TTFont(face.bold, str(font_path(face.bold_file))))
+        pdfmetrics.registerFontFamily(
+            face.regular, normal=face.regular, bold=face.bold, italic=face.regular, boldItalic=face.bold
+        )
+    return REGULAR, BOLD
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    register_fonts()
+    return ord(char) in pdfmetrics.getFont(font_name).face.charToGlyph
+
+
+def _face_for(char: str) -> _Face | None:
+    """The first face that draws ``char``; None when no face has it (it will print as a blank box)."""
+    if char.isspace():
+        return _FACES[0]
+    return next((face for face in _FACES if has_glyph(face.regular, char)), None)
+
+
+def uncovered(text: str) -> set[str]:
+    """Characters of ``text`` that no bundled font can draw."""
+    return {char for char in text if _face_for(char) is None}
+
+
+def markup(text: str, *, bold: bool = False) -> str:
+    """``text`` escaped for a ReportLab Paragraph, with per-character font fallback.
+
+    Runs the main font cannot draw are wrapped in ``<font name=…>`` of the first fallback face that can.
+    """
+    register_fonts()
+    parts: list[str] = []
+    run_face: _Face | None = _FACES[0]
+    run: list[str] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        chunk = escape("".join(run))
+        if run_face is None or run_face is _FACES[0]:
+            parts.append(chunk)
+        else:
+            parts.append(f'<font name="{run_face.bold if bold else run_face.regular}">{chunk}</font>')
+        run.clear()
+
+    for char in text:
+        face = _face_for(char) or _FACES[0]
+        if face is not run_face:
+            flush()
+            run_face = face
+        run.append(char)
+    flush()
+    return "".join(parts)

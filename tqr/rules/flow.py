@@ -1,0 +1,127 @@
+"""The application's lifecycle, declared once (pure, no Django).
+
+Each transition names its source states, its target, who may take it and in which phase windows. State
+is never assigned anywhere else: `tqr.applications.services.application_transition` asks `check()` and
+writes the result. The same `available()` renders the buttons and re-checks the POST. Denied by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from .phases import PHASE_LABELS, Phase, Window, is_open
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    ABANDONED = "abandoned"
+
+
+STATE_LABELS: dict[State, str] = {
+    State.DRAFT: "草稿（未提交）",
+    State.SUBMITTED: "已提交，待学校现场确认",
+    State.RETURNED: "已退回，待修改",
+    State.CONFIRMED: "学校已现场确认",
+    State.ABANDONED: "视为自动放弃",
+}
+
+
+class Actor(StrEnum):
+    TEACHER = "teacher"  # the applicant, on their own application
+    SCHOOL = "school"  # the registration administrator of the unit where the teacher registers
+    SYSTEM = "system"  # deadlines
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[State]
+    target: State
+    actor: Actor
+    phases: tuple[Phase, ...]  # open when any of these windows contains the day; () = any day
+
+
+def _t(action, label, sources, target, actor, phases=()) -> Transition:
+    return Transition(action, label, frozenset(sources), target, actor, tuple(phases))
+
+
+# 黔江教办〔2023〕155号 三（二）（三）: teachers apply in the online window; the school confirms during it
+# ("教师网报期间，学校须安排专人同时进行现场确认") and in the confirmation window; a returned application is
+# corrected and submitted again while the school can still confirm it.
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("submit", "提交申请", {State.DRAFT}, State.SUBMITTED, Actor.TEACHER, [Phase.APPLICATION]),
+    _t("resubmit", "修改后重新提交", {State.RETURNED}, State.SUBMITTED, Actor.TEACHER,
+       [Phase.APPLICATION, Phase.CONFIRMATION]),
+    _t("confirm", "现场确认通过", {State.SUBMITTED}, State.CONFIRMED, Actor.SCHOOL,
+       [Phase.APPLICATION, Phase.CONFIRMATION]),
+    _t("return", "退回修改", {State.SUBMITTED}, State.RETURNED, Actor.SCHOOL,
+       [Phase.APPLICATION, Phase.CONFIRMATION]),
+    _t("undo_confirm", "撤销确认", {State.CONFIRMED}, State.SUBMITTED, Actor.SCHOOL,
+       [Phase.APPLICATION, Phase.CONFIRMATION]),
+    # 逾期未进行现场确认的学校或教师，视为自动放弃 — run by the deadline job once confirmation closes.
+    _t("abandon", "视为自动放弃", {State.DRAFT, State.SUBMITTED, State.RETURNED}, State.ABANDONED, Actor.SYSTEM),
+)
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+# The teacher may change the data while the application is theirs to change.
+EDITABLE: dict[State, tuple[Phase, ...]] = {
+    State.DRAFT: (Phase.APPLICATION,),
+    State.SUBMITTED: (Phase.APPLICATION,),
+    State.RETURNED: (Phase.APPLICATION, Phase.CONFIRMATION),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+def check(action: str, state: State, actor: Actor, windows: list[Window], day: date) -> Refusal | None:
+    """None when `actor` may take `action` from `state` on `day`, else why not (in Chinese)."""
+    t = BY_ACTION.get(action)
+    if t is None:
+        return Refusal("unknown_action", "没有这个操作")
+    if t.actor != actor:
+        return Refusal("wrong_actor", "您无权执行此操作")
+    if state not in t.sources:
+        return Refusal("wrong_state", f"申请当前状态为「{STATE_LABELS[state]}」，不能{t.label}")
+    if t.phases and not any(is_open(windows, p, day) for p in t.phases):
+        return Refusal("window_closed", window_message(t.phases, windows, day, t.label))
+    return None
+
+
+def available(state: State, actor: Actor, windows: list[Window], day: date) -> list[Transition]:
+    return [t for t in TRANSITIONS if check(t.action, state, actor, windows, day) is None]
+
+
+def can_edit(state: State, windows: list[Window], day: date) -> Refusal | None:
+    phases = EDITABLE.get(state)
+    if phases is None:
+        return Refusal("wrong_state", f"申请当前状态为「{STATE_LABELS[state]}」，不能修改")
+    if not any(is_open(windows, p, day) for p in phases):
+        return Refusal("window_closed", window_message(phases, windows, day, "修改申请"))
+    return None
+
+
+def window_message(phases: tuple[Phase, ...], windows: list[Window], day: date, what: str) -> str:
+    """"网上报名将于 2023年11月6日 开始" / "网上报名已于 2023年11月16日 截止" — says when, not just no."""
+    relevant = [w for w in windows if w.phase in phases]
+    if not relevant:
+        return f"本年度未设置{'、'.join(PHASE_LABELS[p] for p in phases)}时间，暂不能{what}"
+    upcoming = sorted((w for w in relevant if w.start > day), key=lambda w: w.start)
+    if upcoming:
+        w = upcoming[0]
+        return f"{PHASE_LABELS[w.phase]}将于 {_d(w.start)} 开始，届时才能{what}"
+    last = max(relevant, key=lambda w: w.end or w.start)
+    return f"{PHASE_LABELS[last.phase]}已于 {_d(last.end or last.start)} 截止，不能再{what}"
+
+
+def _d(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
