@@ -42,7 +42,8 @@ def next_step(app: Application, day: date) -> NextStep:
         Phase.INITIAL_REVIEW)
     state = State(app.state)
     if state == State.DRAFT:
-        until = f"网上报名截止：{application.end_date:%Y年%m月%d日}" if application and application.end_date else ""
+        end = application.end_date if application else None
+        until = f"网上报名截止：{end.year}年{end.month}月{end.day}日" if end else ""
         return NextStep("完成各步填报，核对无误后提交申请。", until)
     if state == State.SUBMITTED:
         return NextStep("打印《申请表》一式2份，携带证书、聘用合同、培训证明等材料到学校注册管理员处现场确认。",
