@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)  ## .venv with every dependency (idempotent)
 
-run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PORT)
+run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PORT) with a task worker beside it
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	TQR_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Starting the background worker (manage.py db_worker) and the web server on http://127.0.0.1:$(PORT)"
+	$(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  TQR_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)
 	$(PY) scripts/ensure_chromium.py

@@ -41,6 +41,7 @@ def env() -> dict:
     e = dict(os.environ)
     e["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'samples.sqlite3'}"  # always its own database
     e["TQR_SECURE_COOKIES"] = "false"
+    e["TQR_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # jobs finish within the request
     e["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return e
 
@@ -148,6 +149,52 @@ def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
     return written
 
 
+def school_journey(browser, base: str, rid: int, password: str) -> list[Path]:
+    """The administrator of t0001's school: roster, checklist, proofs, statistics and hand-over."""
+    written = []
+    for width_name, viewport in WIDTHS.items():
+        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
+                                  accept_downloads=True)
+        page = ctx.new_page()
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", "sa_500114040")
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+        def shot(name: str, page=page, width_name=width_name) -> None:
+            target = OUT / f"school-{name}-{width_name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+
+        def download(selector: str, name: str, page=page) -> None:
+            with page.expect_download() as d:
+                page.click(selector)
+            target = OUT / name
+            d.value.save_as(str(target))
+            written.append(target)
+
+        page.goto(f"{base}/school/{rid}/roster/?show=due")
+        shot("roster")
+        page.click("table.roster a:has-text('核验')")
+        page.wait_for_load_state("networkidle")
+        shot("checklist")
+        if width_name == "desktop":
+            download("a:has-text('下载考核鉴定表')", "assessment-form.pdf")
+        page.goto(f"{base}/school/{rid}/handover/")
+        shot("statistics")
+        if width_name == "desktop":
+            download("a:has-text('下载 PDF')", "statistics-school.pdf")
+            download("a:has-text('下载 Excel')", "statistics-school.xlsx")
+            page.goto(f"{base}/school/{rid}/roster/")
+            page.click("button:has-text('批量出具考核鉴定表')")
+            page.wait_for_load_state("networkidle")
+            shot("proofs-job")
+            download("a:has-text('下载')", "assessment-forms-school-batch.pdf")
+        ctx.close()
+    return written
+
+
 def documents() -> list[Path]:
     """Documents rendered straight from their builders with sample data (layout checks)."""
     from datetime import datetime
@@ -198,6 +245,7 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
             for ctx in sessions.values():
                 ctx.close()
         written += teacher_journey(browser, base, rid, password)
+        written += school_journey(browser, base, rid, password)
         browser.close()
     return written
 

@@ -12,6 +12,13 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_immediately():
+    # Background tasks run inside the request in tests; the database worker is exercised by its own test.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
 @pytest.fixture
 def world(db):
     return make_world()

@@ -23,10 +23,11 @@ from django.utils import timezone
 from tests.factories import PERSONAS
 from tqr.accounts.models import ApiToken
 from tqr.api import auth as api_auth
-from tqr.applications.models import Application
+from tqr.applications.models import Application, HandOver
 from tqr.applications.services import application_start
 from tqr.audit.models import AuditEvent
 from tqr.campaigns.models import Announcement, AnnouncementAttachment, RegistrationAdministrator
+from tqr.core.models import Job
 
 # --- Who is who ------------------------------------------------------------------------------------
 
@@ -43,6 +44,9 @@ HOME = (302, "home")
 TO_ANNOUNCEMENT_EDIT = (302, "announcement_edit")
 TO_ROUND = (302, "round_detail")
 TO_APPLY = (302, "apply")  # somewhere in the teacher's wizard
+TO_SCHOOL = (302, "school")
+TO_JOB = (302, "jobs")
+TO_ROUND_PAGE = (302, "rounds")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
@@ -204,6 +208,74 @@ CASES = [
          effect="still_logged_in"),
     Case("verify_email_resend", "verify_email_resend", "POST", expected=expect(LOGIN, HOME)),
     Case("verify_email_resend-get", "verify_email_resend", "GET", expected=expect(405, 405)),
+    # --- School (on-site confirmation; t_a1's application is a draft at school A) ----------------------
+    Case("school_roster", "school_roster", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("school_remind", "school_remind", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_SCHOOL, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("school_bulk_confirm", "school_bulk_confirm", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))),
+         data={"application": "1"}, audited=True, effect="application_state"),
+    Case("school_handover", "school_handover", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("school_application", "school_application", "GET", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (200, ("admin_a",))), audited=True),
+    *[Case(name, name, "POST", lambda w: (w.application_a1.pk,),
+           expect(LOGIN, 404, (403, SEES_APP_A1), (TO_SCHOOL, ("admin_a",))), data={"reason": "缺材料"},
+           audited=True, effect="application_state")
+      for name in ("school_confirm", "school_return", "school_undo_confirm")],
+    Case("school_application_photo", "school_application_photo", "GET", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404), audited=tuple(p for p in LOGGED_IN if p not in SEES_APP_A1)),  # no photo yet
+    Case("school_proofs", "school_proofs", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_SCHOOL, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("school_proof_pdf", "school_proof_pdf", "GET", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (200, ("admin_a",))), audited=True),
+    Case("job_detail", "job_detail", "GET", lambda w: (w.job_a.pk,), expect(LOGIN, 404, (200, ("admin_a",))),
+         audited=True),
+    Case("job_download", "job_download", "GET", lambda w: (w.job_a.pk,), expect(LOGIN, 404),
+         audited=tuple(p for p in LOGGED_IN if p != "admin_a")),  # the owner's job is not done: a plain 404
+    Case("job_retry", "job_retry", "POST", lambda w: (w.job_a.pk,), expect(LOGIN, 404, (TO_JOB, ("admin_a",))),
+         audited=True),
+    # The same through the API.
+    *[Case(f"api-{name}", f"api:{name}", method, lambda w: (w.round_a.pk,),
+           expect(401, 403, (ok, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), json_body=body, audited=True)
+      for name, method, ok, body in (("school_roster", "GET", 200, None), ("school_remind", "POST", 200, {}),
+                                     ("school_bulk_confirm", "POST", 200, {"applications": [1]}),
+                                     ("school_proofs", "POST", 400, {}), ("school_handover", "GET", 200, None))],
+    Case("api-school_handover_submit", "api:school_handover_submit", "POST", lambda w: (w.round_a.pk,),
+         expect(401, 403, (409, ("admin_a",)), (201, ("admin_b",)), (404, ("reviewer_d2", "auditor"))),
+         json_body={"filled_by": "陈老师"}, audited=True),
+    Case("api-school_check", "api:school_check", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (200, ("admin_a",))), audited=True),
+    *[Case(f"api-{name}", f"api:{name}", method, lambda w: (w.application_a1.pk,),
+           expect(401, 404, (403, SEES_APP_A1), (409, ("admin_a",))), json_body=body, audited=True,
+           effect="application_state")
+      for name, method, body in (("school_check_save", "PUT", {"checklist": {"1": True}}),
+                                 ("school_confirm", "POST", {}), ("school_return", "POST", {"reason": "缺材料"}),
+                                 ("school_undo", "POST", {}))],
+    Case("api-job", "api:job", "GET", lambda w: (str(w.job_a.pk),), expect(401, 404, (200, ("admin_a",))),
+         audited=True),
+    Case("district_handovers", "district_handovers", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("district_handover_receive", "district_handover_receive", "POST",
+         lambda w: (w.round_a.pk, w.handover_a.pk),
+         expect(LOGIN, 403, (TO_ROUND_PAGE, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), audited=True,
+         effect="handover_received"),
+    # --- Imports (school administrators for their unit, district reviewers for their district) ----------
+    *[Case(f"{name}-{method.lower()}", name, method, args,
+           expect(LOGIN if not name.startswith("api:") else 401, 403,
+                  (outcome, (*SCHOOL_ADMINS_A, "reviewer_d1", "reviewer_d2"))),
+           data=data, json_body=json_body,
+           audited=tuple(p for p in LOGGED_IN if p not in (*SCHOOL_ADMINS_A, "reviewer_d1", "reviewer_d2")))
+      for name, method, args, outcome, data, json_body in (
+          ("teacher_import", "GET", lambda w: (), 200, None, None),
+          ("teacher_import", "POST", lambda w: (), 200, {}, None),  # no file: the form again, with its error
+          ("teacher_import_template", "GET", lambda w: (), 200, None, None),
+          ("teacher_import_commit", "POST", lambda w: ("0" * 32,), 404, {}, None),  # no such upload
+          ("api:teacher_import", "POST", lambda w: (), 400, {}, None),  # no file
+          ("api:teacher_import_template", "GET", lambda w: (), 200, None, None),
+          ("api:teacher_import_commit", "POST", lambda w: ("0" * 32,), 404, None, {}),
+      )],
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -243,6 +315,10 @@ def matrix_world(world):
     add_announcement(world.round_b)
     world.token_t_a1, _raw = api_auth.token_create(user=world.t_a1, name="t001 的令牌")
     world.application_a1 = application_start(round_=world.round_a, teacher=world.teacher_a1, actor=world.t_a1)
+    world.job_a = Job.objects.create(kind="school_proofs", label="考核鉴定表", owner=world.admin_a,
+                                     params={"round": world.round_a.pk, "unit": world.school_a.pk})
+    world.handover_a = HandOver.objects.create(round=world.round_a, unit=world.school_a, statistics={},
+                                               filled_by="陈老师", phone="13812345678")
     return world
 
 
@@ -256,6 +332,8 @@ def _snapshot(case: Case, w) -> Any:
         return ApiToken.objects.count()
     if case.effect == "application_start":
         return Application.objects.count()
+    if case.effect == "handover_received":
+        return HandOver.objects.get(pk=w.handover_a.pk).received_at
     if case.effect in ("terms", "application_state"):
         a = Application.objects.get(pk=w.application_a1.pk)
         return (a.terms_accepted_at, a.state)
@@ -281,6 +359,9 @@ def _check_effect(case: Case, w, persona: str, client: Client, succeeded: bool, 
             assert not written.exists()
     elif case.effect == "token_create":
         assert ApiToken.objects.count() == before + (1 if succeeded else 0)
+    elif case.effect == "handover_received":
+        received = HandOver.objects.get(pk=w.handover_a.pk).received_at
+        assert (received is not None) == succeeded and before is None, "only the district registers the arrival"
     elif case.effect == "application_start":
         assert Application.objects.count() == before + (1 if succeeded and persona != "t_a1" else 0)
     elif case.effect == "terms":
@@ -323,6 +404,12 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location == reverse("home"), location
     elif target == "announcement_edit":
         assert location.startswith("/rounds/") and location.endswith("/announcement/"), location
+    elif target == "school":
+        assert location.startswith("/school/"), location
+    elif target == "jobs":
+        assert location.startswith("/jobs/"), location
+    elif target == "rounds":
+        assert location.startswith("/rounds/"), location
     elif target == "apply":
         assert location.startswith("/apply/"), location
     elif target == "round_detail":
@@ -353,7 +440,7 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY) and case.method == "POST")
+        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

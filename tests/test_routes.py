@@ -59,8 +59,8 @@ def test_every_public_name_is_a_real_route():
 def _kwargs_for(pattern: URLPattern) -> dict:
     """Fill every argument: 1 for each converter-typed parameter, a known value for regex groups."""
     if isinstance(pattern.pattern, RoutePattern):
-        return {key: 1 if type(conv).__name__ == "IntConverter" else "1"
-                for key, conv in pattern.pattern.converters.items()}
+        samples = {"IntConverter": 1, "UUIDConverter": "00000000-0000-4000-8000-000000000001"}
+        return {key: samples.get(type(conv).__name__, "1") for key, conv in pattern.pattern.converters.items()}
     return {key: REGEX_KWARGS[key] for key in pattern.pattern.regex.groupindex}
 
 

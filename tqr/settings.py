@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tqr.core.middleware.RequestIdMiddleware",
+    "tqr.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,6 +199,7 @@ if not SECURE_SSL_REDIRECT:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TQR_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
+TQR_MAX_REQUEST_BYTES = env_int("TQR_MAX_REQUEST_BYTES", 12 * 1024 * 1024)  # a 10 MB file plus the form
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -5,7 +5,9 @@ from django.urls import include, path
 
 from tqr.accounts import views as account_views
 from tqr.api.api import api
+from tqr.applications import school_urls
 from tqr.campaigns import views as campaign_views
+from tqr.core import job_views
 from tqr.core import views as core_views
 
 admin.site.site_header = "TQR 系统管理"
@@ -22,6 +24,12 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("tqr.accounts.urls")),
     path("apply/", include("tqr.applications.urls")),
+    path("teachers/", include("tqr.teachers.urls")),
+    path("school/", include("tqr.applications.school_urls")),
+    path("jobs/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),
+    path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),
+    path("rounds/", include(school_urls.district_urlpatterns)),
     path("rounds/<int:round_id>/", campaign_views.round_detail, name="round_detail"),
     path(
         "rounds/<int:round_id>/attachments/<int:number>/",

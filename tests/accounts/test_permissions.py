@@ -197,6 +197,13 @@ CAN = [
     ("application.edit", "application_c", set()),
     ("round.apply", "round_a", {"t_a1", "t_a2", "t_b"}),
     ("round.apply", "round_b", set()),
+    ("teacher.import", "school_a", {"admin_a", "admin_b", "reviewer_d1", "reviewer_d2"}),
+    ("application.confirm", "application_a1", {"admin_a"}),
+    ("application.confirm", "application_c", set()),
+    ("round.school_work", "round_a", {"admin_a", "admin_b"}),
+    ("round.school_work", "round_b", set()),
+    ("round.view_handovers", "round_a", {"reviewer_d1", *CITY}),
+    ("round.view_handovers", "round_b", {"reviewer_d2", *CITY}),
 ]
 
 

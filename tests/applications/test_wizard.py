@@ -172,8 +172,11 @@ def test_a_teacher_edits_after_submitting_until_the_school_confirms_and_every_ed
     assert client.post(f"/apply/{world.round_a.pk}/step/6/", data).status_code == 302
     edit = ApplicationEvent.objects.filter(application=app, action="edit").last()
     assert edit.changes["subject"] == ["语文", "数学"]
+    from tqr.applications.school import application_check
     from tqr.applications.services import application_transition
 
+    application_check(application=app, checklist={str(n): True for n in range(1, 8)}, note="", choices={},
+                      actor=world.admin_a)
     application_transition(application=app, action="confirm", actor=world.admin_a)
     data["subject"], data["version"] = "英语", version(app)
     client.post(f"/apply/{world.round_a.pk}/step/6/", data)

@@ -141,7 +141,15 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "unit.name_administrator": lambda u, unit: _unit_admin(u, unit),
     "organisation.view": lambda u, o: visible_organisations(u).filter(pk=o.pk).exists(),
     "teacher.view": lambda u, t: visible_teachers(u).filter(pk=t.pk).exists(),
+    "teacher.import": lambda u, _: u.role in (Role.SCHOOL_ADMIN, Role.DISTRICT_REVIEWER),
     "application.view": lambda u, a: visible_applications(u).filter(pk=a.pk).exists(),
+    # On-site confirmation is done by the administrator of the application's confirmation point.
+    "application.confirm": lambda u, a: u.role == Role.SCHOOL_ADMIN and u.organisation_id == a.confirmation_point_id,
+    # A school's work in a round of its district: roster, reminders, proofs, hand-over (obj: Round).
+    "round.school_work": lambda u, r: u.role == Role.SCHOOL_ADMIN and u.organisation is not None
+    and u.organisation.parent_id == r.district_id,
+    "round.view_handovers": lambda u, r: _round_district_staff(u, r)
+    or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
     # The applicant's own application (obj: Application); the round's windows are the flow's business.
     "application.edit": lambda u, a: u.role == Role.TEACHER and a.teacher.user_id == u.pk,
     # A teacher of the round's district may apply in it (obj: Round).
@@ -160,7 +168,7 @@ def can(user: User, action: str, obj=None) -> bool:
     return bool(check(user, obj))
 
 
-def _deny(user: User, action: str, obj, path: str, status: int) -> None:
+def deny(user: User, action: str, obj, path: str, status: int) -> None:
     from tqr.audit.services import record
 
     record(
@@ -175,7 +183,7 @@ def _deny(user: User, action: str, obj, path: str, status: int) -> None:
 def require(request, action: str, obj=None) -> None:
     """403 (audited) unless the user may do `action` to `obj`."""
     if not can(request.user, action, obj):
-        _deny(request.user, action, obj, request.path, 403)
+        deny(request.user, action, obj, request.path, 403)
         raise PermissionDenied
 
 
@@ -183,6 +191,6 @@ def get_visible_or_404(request, queryset: QuerySet, **lookup):
     """The object if it is in the user's scope (queryset from a visible_* function), else 404 (audited)."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        _deny(request.user, f"{queryset.model._meta.label_lower}.view", None, request.path, 404)
+        deny(request.user, f"{queryset.model._meta.label_lower}.view", None, request.path, 404)
         raise Http404
     return obj

@@ -22,7 +22,7 @@ def home(request):
     day = today()
     context = {"round": round_, "day": day, "status": round_.status(day) if round_ else None}
     if round_ is not None:
-        context["windows"] = list(round_.phase_windows.all())
+        context["windows"] = round_.timeline()
         context["announcement"] = getattr(round_, "announcement", None)
         if user.role == Role.SCHOOL_ADMIN:
             context["my_administrator"] = round_.administrators.filter(unit_id=user.organisation_id).first()

@@ -12,7 +12,9 @@ from tqr.accounts.permissions import get_visible_or_404, visible_organisations, 
 from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
+from tqr.api.imports import router as imports_router
 from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
+from tqr.api.school import router as school_router
 from tqr.campaigns.selectors import today
 
 api = NinjaAPI(
@@ -53,7 +55,7 @@ def round_out(round_) -> dict:
         "windows": [
             {"phase": w.phase, "label": w.label, "start_date": w.start_date, "end_date": w.end_date,
              "place": w.place}
-            for w in round_.phase_windows.all()
+            for w in round_.timeline()
         ],
         "required_training_hours": round_.required_training_hours,
         "semester_days": round_.semester_days,
@@ -125,3 +127,5 @@ def token_revoke(request, token_id: int):
 api.add_router("/", core)
 api.add_router("/", campaigns_router)
 api.add_router("/", applications_router)
+api.add_router("/", school_router)
+api.add_router("/", imports_router)

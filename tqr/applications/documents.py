@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tqr.applications.models import Application
 from tqr.documents.application_form import ApplicationFormData, build_application_form
+from tqr.documents.assessment_form import AssessmentFormData
 from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS
 from tqr.teachers.models import AssessmentGrade, CertificateType, Gender, Interruption, PostLevel
 
@@ -61,6 +62,37 @@ def application_form_data(app: Application, *, conclusion: str | None = None) ->
         photo_jpeg=photo,
         submitted_at=timezone.localtime(app.submitted_at) if app.submitted_at else None,
         conclusion=conclusion,
+    )
+
+
+def assessment_form_data(app: Application) -> AssessmentFormData:
+    """附件2 考核鉴定表 of one teacher, from the facts the school confirmed (or the teacher entered)."""
+    evaluation = app.evaluation or {}
+    facts = app.confirmed_facts or {}
+    assessments = facts.get("assessments", app.assessments)
+    interruptions = facts.get("interruptions", app.interruptions)
+    kind = evaluation.get("kind") or ""
+    if kind == "first" and app.teacher.new_teacher:
+        years: tuple = (("试用期", "合格" if app.teacher.probation_passed else "未考核"),)
+    elif kind == "first":
+        years = ((app.round.year - 1, str(GRADES.get(assessments.get(str(app.round.year - 1), ""), "未考核"))),)
+    else:
+        years = tuple((y, str(GRADES.get(assessments.get(str(y), ""), "未考核")))
+                      for y in range(app.round.year - 5, app.round.year))
+    spans = []
+    for i in interruptions:
+        start, end = date.fromisoformat(i["start"]), date.fromisoformat(i["end"])
+        spans.append((start, end, (end - start).days + 1, str(APPROVALS.get(i.get("approved") or "", "未经批准"))))
+    return AssessmentFormData(
+        round_title=app.round.title, round_year=app.round.year,
+        unit_name=app.confirmation_point.name if app.confirmation_point_id else app.teacher.unit.name,
+        name=app.name, gender=str(dict(Gender.choices).get(app.gender, "")), birth_date=app.birth_date,
+        id_number=app.teacher.id_masked, certificate_number=app.certificate_number,
+        qualification_type=str(dict(CertificateType.choices).get(app.cert_type, "")),
+        post_level=str(dict(PostLevel.choices).get(app.post_level, "")), subject=app.subject, title=app.title,
+        hire_date=app.hire_date, registration_kind=KIND_LABELS.get(kind, "—"), printed_at=timezone.localtime(),
+        assessments=years, training_hours=facts.get("training_hours", app.training_hours),
+        training_hours_required=app.round.required_training_hours, interruptions=tuple(spans),
     )
 
 

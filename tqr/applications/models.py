@@ -72,6 +72,17 @@ class Application(models.Model):
     interruptions = models.JSONField(_("中断教学"), default=list, blank=True)  # [{start, end, approved, note}]
     photo = models.FileField(_("照片"), upload_to=photo_path, blank=True)
 
+    # The school's on-site confirmation (现场确认): the seven items ticked, a note, and the facts the school
+    # confirms where they differ from what the teacher entered — those are what the rules and reviewers use.
+    checklist = models.JSONField(_("材料核验"), default=dict, blank=True)  # {"1": true, …}
+    school_note = models.TextField(_("学校备注"), blank=True)
+    confirmed_facts = models.JSONField(_("学校确认的信息"), default=dict, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    abandoned_at = models.DateTimeField(_("视为放弃时间"), null=True, blank=True)
+
     # Where it stands
     evaluation = models.JSONField(_("规则评估"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -114,3 +125,40 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ts:%Y-%m-%d %H:%M} {self.action}"
+
+
+class HandOver(models.Model):
+    """A school's batch handed over to the district after on-site confirmation (报送区继教中心)."""
+
+    round = models.ForeignKey("campaigns.Round", on_delete=models.PROTECT, related_name="handovers")
+    unit = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="handovers")
+    submitted_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    statistics = models.JSONField(_("统计表（报送时）"), default=dict)
+    filled_by = models.CharField(_("填表人"), max_length=30)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    received_at = models.DateTimeField(_("区县接收时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("学校报送")
+        verbose_name_plural = _("学校报送")
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_handover_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.submitted_at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to a teacher (never twice within a day)."""
+
+    round = models.ForeignKey("campaigns.Round", on_delete=models.CASCADE, related_name="reminders")
+    teacher = models.ForeignKey("teachers.TeacherProfile", on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+
+    def __str__(self) -> str:
+        return f"{self.teacher_id} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -143,16 +143,26 @@ def _shown(field: str, value) -> object:
     return value
 
 
-@transaction.atomic
 def application_save(*, application: Application, data: dict, actor, version: int | None = None,
                      step: int | None = None, accept_terms: bool = False) -> Application:
     """Write what the teacher entered (only editable fields), with the changes kept in the history."""
+    try:
+        return _save(application=application, data=data, actor=actor, version=version, step=step,
+                     accept_terms=accept_terms)
+    except ApplicationError as exc:
+        record("application.edit", actor=actor, obj=application,
+               result="conflict" if exc.code == "stale" else "denied", data={"reason": exc.code})
+        raise
+
+
+@transaction.atomic
+def _save(*, application: Application, data: dict, actor, version: int | None, step: int | None,
+          accept_terms: bool) -> Application:
     app = _locked(application, version)
     if actor_kind(actor, app) != Actor.TEACHER:
         raise ApplicationError("只有申请人本人可以修改申请", code="wrong_actor", status=403)
     refusal = flow.can_edit(State(app.state), app.round.windows(), today())
     if refusal is not None:
-        record("application.edit", actor=actor, obj=app, result="denied", data={"reason": refusal.code})
         raise ApplicationError(refusal.message, code=refusal.code, status=409)
     changes = {}
     for field, value in data.items():
@@ -227,15 +237,28 @@ def missing_items(app: Application) -> list[str]:
 TIMESTAMPS = {"submit": "submitted_at", "resubmit": "submitted_at", "confirm": "confirmed_at"}
 
 
-@transaction.atomic
 def application_transition(*, application: Application, action: str, actor, note: str = "",
                            version: int | None = None, day: date | None = None) -> Application:
-    """The one writer of an application's state. `actor=None` is the system (deadlines)."""
+    """The one writer of an application's state. `actor=None` is the system (deadlines).
+
+    A refusal is audited outside the rolled-back transaction, so that a conflict leaves its trace
+    (security-tests §54: one success and one conflict row when two reviewers act at once)."""
+    try:
+        return _transition(application=application, action=action, actor=actor, note=note, version=version,
+                           day=day)
+    except ApplicationError as exc:
+        record(f"application.{action}", actor=actor, obj=application,
+               result="conflict" if exc.code in ("stale", "wrong_state") else "denied", data={"reason": exc.code})
+        raise
+
+
+@transaction.atomic
+def _transition(*, application: Application, action: str, actor, note: str, version: int | None,
+                day: date | None) -> Application:
     app = _locked(application, version)
     kind = actor_kind(actor, app)
     before = State(app.state)
     if kind is None:
-        record(f"application.{action}", actor=actor, obj=app, result="denied", data={"reason": "wrong_actor"})
         raise ApplicationError("您无权处理该申请", code="wrong_actor", status=403)
     refusal = flow.check(action, before, kind, app.round.windows(), day or today())
     if refusal is None and action in ("submit", "resubmit"):
@@ -244,8 +267,13 @@ def application_transition(*, application: Application, action: str, actor, note
             refusal = flow.Refusal("incomplete", "还有以下内容未完成：" + "；".join(missing))
     if refusal is None and action == "return" and not note.strip():
         refusal = flow.Refusal("reason_required", "退回时必须填写原因，并一次性告知需要补正的全部内容")
+    if refusal is None and action == "confirm":
+        from tqr.applications.school import unchecked_items
+
+        missing = unchecked_items(app)
+        if missing:
+            refusal = flow.Refusal("checklist", "材料核验未完成：第" + "、".join(map(str, missing)) + "项尚未勾选")
     if refusal is not None:
-        record(f"application.{action}", actor=actor, obj=app, result="denied", data={"reason": refusal.code})
         raise ApplicationError(refusal.message, code=refusal.code, status=403 if refusal.code == "wrong_actor" else 409)
     app.state = flow.BY_ACTION[action].target
     app.version += 1
@@ -253,9 +281,43 @@ def application_transition(*, application: Application, action: str, actor, note
         setattr(app, TIMESTAMPS[action], timezone.now())
     if action == "return":
         app.return_reason = note.strip()
-    if action in ("submit", "resubmit"):
+    if action == "confirm":
+        app.confirmed_by = actor
+        if not app.confirmed_facts:
+            app.confirmed_facts = {"assessments": app.assessments, "training_hours": app.training_hours,
+                                   "interruptions": app.interruptions}
+    if action == "undo_confirm":
+        app.confirmed_at, app.confirmed_by = None, None
+    if action == "abandon":
+        app.abandoned_at = timezone.now()
+    if action in ("submit", "resubmit", "confirm"):
         refresh_evaluation(app)
     app.save()
     _history(app, actor, action, before=before, note=note)
     record(f"application.{action}", actor=actor, obj=app, data={"from": before, "to": app.state, "note": note})
+    if action in NOTIFY:
+        transaction.on_commit(lambda: notify(app.pk, action), robust=True)
     return app
+
+
+NOTIFY = {"return", "confirm", "abandon"}
+NOTIFY_SUBJECTS = {"return": "申请被退回，请修改后重新提交", "confirm": "学校已现场确认您的申请",
+                   "abandon": "逾期未现场确认，视为自动放弃本次注册"}
+
+
+def notify(application_id: int, action: str) -> None:
+    """Tell the teacher (and for abandonment the school's administrator) what happened, by e-mail."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    app = Application.objects.select_related("round", "teacher", "teacher__user", "confirmation_point").get(
+        pk=application_id)
+    recipients = [app.teacher.user.email if app.teacher.user_id else app.teacher.email]
+    if action == "abandon":
+        admin = app.round.administrators.filter(unit_id=app.confirmation_point_id).first()
+        if admin and admin.email:
+            recipients.append(admin.email)
+    recipients = [r for r in recipients if r]
+    if recipients:
+        body = render_to_string(f"applications/email/{action}.txt", {"app": app})
+        send_mail(f"【{app.round.title}】{NOTIFY_SUBJECTS[action]}", body, None, recipients)

@@ -184,8 +184,7 @@ def apply_status(request, round_id: int):
     day = today()
     actions = flow.available(State(app.state), Actor.TEACHER, app.round.windows(), day)
     return render(request, "applications/status.html", _context(
-        request, app, 7, missing=services.missing_items(app), actions=actions, windows=list(
-            app.round.phase_windows.all()), status=app.round.status(day), day=day, **status_context(app, day)))
+        request, app, 7, missing=services.missing_items(app), actions=actions, windows=app.round.timeline(), status=app.round.status(day), day=day, **status_context(app, day)))
 
 
 @login_required

@@ -66,17 +66,22 @@ def build_case(round_: Round, teacher: TeacherProfile, application=None) -> dict
     years = range(round_.year - PERIOD_YEARS, round_.year)
     last = _last_registration(teacher, round_)
     unit = (app.unit if app is not None and app.unit_id else None) or teacher.unit
-    if app is not None:
+    facts = (app.confirmed_facts or {}) if app is not None else {}
+    if facts:  # the school confirmed these facts at on-site confirmation: they are what counts
+        assessments = {y: g for y, g in facts.get("assessments", {}).items() if g and int(y) in years}
+    elif app is not None:
         assessments = {y: g for y, g in app.assessments.items() if g and int(y) in years}
     else:
         assessments = {str(a.year): a.grade for a in teacher.assessments.all() if a.year in years}
-    if app is not None and app.training_hours is not None:
+    if facts.get("training_hours") is not None:
+        hours = facts["training_hours"]
+    elif app is not None and app.training_hours is not None:
         hours = app.training_hours
     else:
         hours = sum(t.hours for t in teacher.training.all() if t.year in years)
     if app is not None:
         spans = [(date.fromisoformat(i["start"]), date.fromisoformat(i["end"]), i.get("approved") or "")
-                 for i in app.interruptions]
+                 for i in (facts["interruptions"] if "interruptions" in facts else app.interruptions)]
     else:
         spans = [(i.start_date, i.end_date, i.approved) for i in teacher.interruptions.all()]
     case: dict = {

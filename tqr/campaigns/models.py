@@ -67,6 +67,11 @@ class Round(models.Model):
     def status(self, day: date) -> PhaseStatus:
         return phase_status(self.windows(), day)
 
+    def timeline(self) -> list[PhaseWindow]:
+        """The windows in the order of the round: by start date, then by the phases' order on a shared day."""
+        order = {p.value: i for i, p in enumerate(Phase)}
+        return sorted(self.phase_windows.all(), key=lambda w: (w.start_date, order[w.phase]))
+
     def window(self, phase: Phase) -> PhaseWindow | None:
         return next((w for w in self.phase_windows.all() if w.phase == phase), None)
 

@@ -28,7 +28,7 @@ def round_detail(request, round_id: int):
     return render(request, "campaigns/round_detail.html", {
         "round": round_,
         "status": round_.status(day),
-        "windows": list(round_.phase_windows.all()),
+        "windows": round_.timeline(),
         "announcement": announcement,
         "may_manage": may_manage,
         "day": day,

@@ -54,3 +54,24 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized request before Django reads it (413), so that a 30 MB upload never reaches a
+    temporary file. nginx does the same in production (client_max_body_size); this is the app's own floor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.TQR_MAX_REQUEST_BYTES:
+            limit = settings.TQR_MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(f"上传的内容过大（超过 {limit} MB），请压缩或拆分后重新上传。".encode(),
+                                status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

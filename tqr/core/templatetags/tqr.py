@@ -48,3 +48,11 @@ def event_label(code: str) -> str:
 @register.filter
 def changed_fields(changes: dict) -> str:
     return "、".join(FIELD_LABELS.get(k, k) for k in changes)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` — JSON dicts keyed by strings, looked up with a number or a string."""
+    if not isinstance(mapping, dict):
+        return None
+    return mapping.get(str(key))
