@@ -228,10 +228,12 @@ def test_an_empty_batch_is_refused():
 
 
 def test_it_shares_the_look_of_the_application_form():
-    # application_form still has its own copies of these (see tqr/documents/layout.py); they must agree.
-    for name in ("PAGE_MARGIN", "FOOTER_SPACE", "FOOT_BASELINE", "BODY_SIZE", "SMALL_SIZE", "GRID", "FRAME",
-                 "CELL_PADDING", "HANGING_ROOM", "LABEL_BACKGROUND", "MUTED"):
-        assert getattr(layout, name) == getattr(application_form, name), name
+    # Both forms draw with the pieces of tqr/documents/layout.py, not with copies of them.
+    for name in ("PAGE_MARGIN", "FOOTER_SPACE", "FOOT_BASELINE", "SMALL_SIZE", "GRID", "FRAME", "LABEL_BACKGROUND",
+                 "Block", "L", "V", "OpinionBox", "grid_table", "nested_table", "para", "lines", "cn_date"):
+        assert getattr(application_form, name) is getattr(layout, name), name
+        assert getattr(assessment_form, name) is getattr(layout, name), name
+    assert issubclass(application_form._Styles, layout.Styles)
     assert sum(assessment_form.COLUMNS) == pytest.approx(sum(application_form.COLUMNS))
 
 

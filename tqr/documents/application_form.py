@@ -23,7 +23,6 @@ import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -39,6 +38,31 @@ from reportlab.platypus import (
 )
 
 from .fonts import BOLD, REGULAR, markup, register_fonts
+from .layout import (
+    BODY_SIZE,
+    FOOT_BASELINE,
+    FOOTER_SPACE,
+    FRAME,
+    GRID,
+    LABEL_BACKGROUND,
+    MUTED,
+    PAGE_MARGIN,
+    SMALL_SIZE,
+    Block,
+    Cell,
+    L,
+    OpinionBox,
+    Styles,
+    V,
+    cn_date,
+    cn_datetime,
+    grid_table,
+    lines,
+    nested_table,
+    number,
+    para,
+    style,
+)
 
 __all__ = ["ApplicationFormData", "build_application_form", "sample_data"]
 
@@ -90,106 +114,26 @@ class ApplicationFormData:
 
 # --- measures and styles ----------------------------------------------------------------------------
 
-PAGE_MARGIN = 15 * mm
-FOOTER_SPACE = 8 * mm  # between the content and the bottom margin, for the foot note
-FOOT_BASELINE = PAGE_MARGIN + 2 * mm  # descenders stay inside the margin
 # The grid: block title, then label/value columns; the last column holds the photo in the first block.
 COLUMNS = (10 * mm, 20 * mm, 34 * mm, 20 * mm, 30 * mm, 16 * mm, 20 * mm, 30 * mm)
 PHOTO_SIZE = (25 * mm, 35 * mm)  # the photo's 5:7
 QR_SIZE = 24 * mm
 OPINION_HEIGHT = (48 * mm, 95 * mm)  # at least room to write and stamp; at most what looks balanced
-
-BODY_SIZE = 9.5
-SMALL_SIZE = 8.5
-GRID = 0.5
-FRAME = 1.2
-CELL_PADDING = 3
-# CJK wrapping lets a closing mark such as ）or 。 hang past the line end (标点悬挂) rather than start the
-# next line. Wrapping a little short keeps the hanging mark inside its cell.
-HANGING_ROOM = BODY_SIZE - CELL_PADDING
-LABEL_BACKGROUND = colors.HexColor("#F2F2F2")
-MUTED = colors.HexColor("#555555")
 DRAFT_RED = colors.HexColor("#B00020")
 
 
-def _style(name: str, **kw) -> ParagraphStyle:
-    kw.setdefault("fontName", REGULAR)
-    kw.setdefault("fontSize", BODY_SIZE)
-    kw.setdefault("leading", kw["fontSize"] * 1.3)
-    kw.setdefault("wordWrap", "CJK")  # break anywhere, but keep closing punctuation off a line's start
-    return ParagraphStyle(name, **kw)
-
-
-class _Styles:
-    """The paragraph styles of the form (built after the fonts are registered)."""
+class _Styles(Styles):
+    """The styles shared by the forms (``layout.Styles``), and this form's own: the submission status,
+    the draft note and the printed conclusion."""
 
     def __init__(self) -> None:
-        self.title = _style("title", fontName=BOLD, fontSize=18, leading=24, alignment=TA_CENTER)
-        self.subtitle = _style("subtitle", fontSize=10, alignment=TA_CENTER)
-        self.status = _style("status", fontSize=SMALL_SIZE, alignment=TA_CENTER, textColor=MUTED)
-        self.draft = _style("draft", fontName=BOLD, fontSize=10, alignment=TA_CENTER, textColor=DRAFT_RED)
-        self.caption = _style("caption", fontSize=7.5, alignment=TA_CENTER, textColor=MUTED)
-        self.block = _style("block", fontName=BOLD, alignment=TA_CENTER, leading=12.5)
-        self.label = _style("label", alignment=TA_CENTER)
-        self.value = _style("value", rightIndent=HANGING_ROOM)
-        self.centred = _style("centred", alignment=TA_CENTER)
-        self.small = _style("small", fontSize=SMALL_SIZE, textColor=MUTED, rightIndent=HANGING_ROOM)
-        self.box_title = _style("box_title", fontName=BOLD, fontSize=10)
-        self.box_text = _style("box_text", fontSize=9, rightIndent=HANGING_ROOM)
-        self.conclusion = _style("conclusion", fontName=BOLD, fontSize=11, leading=15, alignment=TA_CENTER)
-
-
-# --- formatting -------------------------------------------------------------------------------------
-
-
-def _date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def _datetime(value: datetime | None) -> str:
-    return f"{_date(value)} {value:%H:%M}" if value else ""
-
-
-def _number(value: int | float | Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
-
-
-def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
-    return Paragraph(markup(text, bold=bold or style.fontName == BOLD), style)
-
-
-def _lines(text: str, style: ParagraphStyle) -> Paragraph:
-    """Line breaks kept: block titles are written two characters per line."""
-    return Paragraph("<br/>".join(markup(line, bold=style.fontName == BOLD) for line in text.split("\n")), style)
+        super().__init__()
+        self.status = style("status", fontSize=SMALL_SIZE, alignment=TA_CENTER, textColor=MUTED)
+        self.draft = style("draft", fontName=BOLD, fontSize=10, alignment=TA_CENTER, textColor=DRAFT_RED)
+        self.conclusion = style("conclusion", fontName=BOLD, fontSize=11, leading=15, alignment=TA_CENTER)
 
 
 # --- the declarative grid ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    content: str | Flowable | list[Flowable]
-    span: int = 1
-    label: bool = False
-    padded: bool = True  # False for nested tables, which draw up to the cell's borders
-
-
-def L(text: str, span: int = 1) -> Cell:  # noqa: N802 - reads like the form: L("姓名"), V(name)
-    return Cell(text, span, label=True)
-
-
-def V(content: str | Flowable | list[Flowable], span: int = 1, *, padded: bool = True) -> Cell:  # noqa: N802
-    return Cell(content, span, padded=padded)
-
-
-@dataclass(frozen=True)
-class Block:
-    title: str  # printed vertically in the first column, "\n" between lines
-    rows: list[list[Cell]]
-    side: Cell | None = None  # occupies the last column over all rows (the photo)
-    row_padding: float = 3.5  # points above and below the text of each row
 
 
 def _padding_to_fit(height: float, rows: int) -> float:
@@ -203,13 +147,13 @@ def _blocks(d: ApplicationFormData, s: _Styles) -> list[Block]:
     return [
         Block("个人\n信息", side=_photo_cell(d, s), row_padding=_padding_to_fit(PHOTO_SIZE[1] + 4 * mm, 4), rows=[
             [L("姓名"), V(d.name), L("性别"), V(d.gender), L("民族"), V(d.ethnicity)],
-            [L("出生日期"), V(_date(d.birth_date)), L("证件类型"), V(d.id_type, span=3)],
+            [L("出生日期"), V(cn_date(d.birth_date)), L("证件类型"), V(d.id_type, span=3)],
             [L("证件号码"), V(d.id_number, span=5)],
             [L("联系电话"), V(d.phone), L("电子邮箱"), V(d.email, span=3)],
         ]),
         Block("资格\n证书", rows=[
             [L("证书号码"), V(d.certificate_number, span=3), L("资格种类"), V(d.qualification_type, span=2)],
-            [L("任教学科"), V(d.certificate_subject), L("签发日期"), V(_date(d.certificate_issue_date)),
+            [L("任教学科"), V(d.certificate_subject), L("签发日期"), V(cn_date(d.certificate_issue_date)),
              L("认定机构"), V(d.certifying_body, span=2)],
         ]),
         Block("注册\n信息", rows=[
@@ -217,7 +161,7 @@ def _blocks(d: ApplicationFormData, s: _Styles) -> list[Block]:
             [L("现场确认点"), V(d.confirmation_point, span=6)],
         ]),
         Block("工作\n信息", rows=[
-            [L("任教学校"), V(d.unit_name, span=4), L("参加工作\n时间"), V(_date(d.hire_date))],
+            [L("任教学校"), V(d.unit_name, span=4), L("参加工作\n时间"), V(cn_date(d.hire_date))],
             [L("任教学段"), V(d.post_level), L("任教学科"), V(d.subject), L("职称"), V(d.title, span=2)],
         ]),
         Block("有效\n期内\n情况", rows=[
@@ -232,21 +176,7 @@ def _blocks(d: ApplicationFormData, s: _Styles) -> list[Block]:
 def _photo_cell(d: ApplicationFormData, s: _Styles) -> Cell:
     if d.photo_jpeg:
         return Cell(Image(BytesIO(d.photo_jpeg), width=PHOTO_SIZE[0], height=PHOTO_SIZE[1]))
-    return Cell([_p("照片", s.centred), _p("近期免冠白底", s.caption)])
-
-
-def _nested(rows: list[list[Flowable | str]], widths: list[float], header_rows: set[int]) -> Table:
-    table = Table(rows, colWidths=widths)
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("INNERGRID", (0, 0), (-1, -1), GRID, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    style += [("BACKGROUND", (0, r), (-1, r), LABEL_BACKGROUND) for r in header_rows]
-    table.setStyle(TableStyle(style))
-    return table
+    return Cell([para("照片", s.centred), para("近期免冠白底", s.caption)])
 
 
 def _assessments(d: ApplicationFormData, s: _Styles, width: float) -> Flowable | str:
@@ -258,29 +188,29 @@ def _assessments(d: ApplicationFormData, s: _Styles, width: float) -> Flowable |
     rows: list[list[Flowable | str]] = []
     for chunk in chunks:
         padding = [""] * (columns - len(chunk))
-        rows.append([_p(f"{year}年度", s.centred) for year, _ in chunk] + padding)
-        rows.append([_p(grade, s.centred) for _, grade in chunk] + padding)
-    return _nested(rows, [width / columns] * columns, header_rows=set(range(0, len(rows), 2)))
+        rows.append([para(f"{year}年度", s.centred) for year, _ in chunk] + padding)
+        rows.append([para(grade, s.centred) for _, grade in chunk] + padding)
+    return nested_table(rows, [width / columns] * columns, header_rows=range(0, len(rows), 2))
 
 
 def _training(d: ApplicationFormData) -> str:
     if d.training_hours is None:
         return ""
-    done = f"已完成 {_number(d.training_hours)} 学时"
+    done = f"已完成 {number(d.training_hours)} 学时"
     if d.training_hours_required is None:
         return done
-    return f"{done}（要求不少于 {_number(d.training_hours_required)} 学时）"
+    return f"{done}（要求不少于 {number(d.training_hours_required)} 学时）"
 
 
 def _interruptions(d: ApplicationFormData, s: _Styles, width: float) -> Flowable | str:
     if not d.interruptions:
         return "无"
-    rows: list[list[Flowable | str]] = [[_p(h, s.centred) for h in ("起始日期", "结束日期", "天数", "原因")]]
+    rows: list[list[Flowable | str]] = [[para(h, s.centred) for h in ("起始日期", "结束日期", "天数", "原因")]]
     for start, end, days, reason in d.interruptions:
-        rows.append([_p(_date(start), s.centred), _p(_date(end), s.centred), _p(str(days), s.centred),
-                     _p(reason, s.value)])
+        rows.append([para(cn_date(start), s.centred), para(cn_date(end), s.centred), para(str(days), s.centred),
+                     para(reason, s.value)])
     fixed = [28 * mm, 28 * mm, 12 * mm]
-    return _nested(rows, [*fixed, width - sum(fixed)], header_rows={0})
+    return nested_table(rows, [*fixed, width - sum(fixed)], header_rows={0})
 
 
 def _proposal(d: ApplicationFormData, s: _Styles) -> list[Flowable]:
@@ -288,127 +218,35 @@ def _proposal(d: ApplicationFormData, s: _Styles) -> list[Flowable]:
     head = (f"系统参考意见：<b>{markup(label, bold=True)}</b>"
             f'<font size="{SMALL_SIZE}" color="#555555">　（{PROPOSAL_NOTE}）</font>')
     out: list[Flowable] = [Paragraph(head, s.value)]
-    out += [_p(f"{i}. {reason}", s.small) for i, reason in enumerate(d.proposal_reasons, 1)]
+    out += [para(f"{i}. {reason}", s.small) for i, reason in enumerate(d.proposal_reasons, 1)]
     return out
 
 
 def _grid_table(blocks: list[Block], s: _Styles) -> Table:
-    data: list[list[object]] = []
-    commands: list[tuple] = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # empty cells too, or Helvetica (never embedded) creeps in
-        ("GRID", (0, 0), (-1, -1), GRID, colors.black),
-        ("BOX", (0, 0), (-1, -1), FRAME, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("BACKGROUND", (0, 0), (0, -1), LABEL_BACKGROUND),
-    ]
-    for block in blocks:
-        first = len(data)
-        last = first + len(block.rows) - 1
-        commands += [
-            ("SPAN", (0, first), (0, last)),
-            ("LINEABOVE", (0, first), (-1, first), FRAME if first else GRID, colors.black),
-            ("TOPPADDING", (0, first), (-1, last), block.row_padding),
-            ("BOTTOMPADDING", (0, first), (-1, last), block.row_padding),
-        ]
-        width = len(COLUMNS) - 1 - (1 if block.side else 0)
-        for r, cells in enumerate(block.rows):
-            row: list[object] = [_lines(block.title, s.block) if r == 0 else ""]
-            if sum(c.span for c in cells) != width:
-                raise ValueError(f"row {r} of block {block.title!r} spans {sum(c.span for c in cells)}, not {width}")
-            for cell in cells:
-                col = len(row)
-                row += [_cell_content(cell, s)] + [""] * (cell.span - 1)
-                end = (col + cell.span - 1, first + r)
-                if cell.span > 1:
-                    commands.append(("SPAN", (col, first + r), end))
-                if cell.label:
-                    commands.append(("BACKGROUND", (col, first + r), end, LABEL_BACKGROUND))
-                if not cell.padded:
-                    commands += [(side, (col, first + r), end, 0) for side in
-                                 ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
-            if block.side:
-                row.append(_cell_content(block.side, s) if r == 0 else "")
-            data.append(row)
-        if block.side:
-            col = len(COLUMNS) - 1
-            commands += [("SPAN", (col, first), (col, last)), ("ALIGN", (col, first), (col, last), "CENTER")]
-    table = Table(data, colWidths=COLUMNS)
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def _cell_content(cell: Cell, s: _Styles) -> object:
-    if isinstance(cell.content, str):
-        return _lines(cell.content, s.label if cell.label else s.value)
-    return cell.content
+    """The shared grid on this form's ``COLUMNS``."""
+    return grid_table(blocks, s, COLUMNS)
 
 
 # --- the opinion boxes ------------------------------------------------------------------------------
 
 
-class OpinionBox(Flowable):
-    """One opinion box: title and printed statement on top, room to write, signature, seal and date below."""
-
-    def __init__(self, title: str, statement: list[Flowable], signer: str, seal: str, height: float,
-                 styles: _Styles):
-        super().__init__()
-        self.title, self.statement, self.signer, self.seal = title, statement, signer, seal
-        self.box_height = height
-        self.s = styles
-
-    def wrap(self, available_width, available_height):
-        self.width = available_width
-        return available_width, self.box_height
-
-    def draw(self):
-        c: Canvas = self.canv
-        pad = 3 * mm
-        inner = self.width - 2 * pad
-        y = self.box_height - pad
-        for flowable in [_p(self.title, self.s.box_title), *self.statement]:
-            _, h = flowable.wrap(inner, y)
-            flowable.drawOn(c, pad, y - h)
-            y -= h + 1.5
-
-        # Bottom zone, bottom-up: the date, the seal placeholder over it (骑年盖月), the signature line.
-        c.setFont(REGULAR, 9)
-        c.setFillColor(colors.black)
-        c.drawRightString(self.width - pad, 4 * mm, "年　　月　　日")
-        cx, cy, r = self.width - pad - 13 * mm, 11 * mm, 9 * mm
-        c.saveState()
-        c.setStrokeColor(colors.HexColor("#AAAAAA"))
-        c.setDash(2, 2)
-        c.setLineWidth(0.5)
-        c.circle(cx, cy, r)
-        c.setFillColor(colors.HexColor("#999999"))
-        c.setFont(REGULAR, 7.5)
-        c.drawCentredString(cx, cy - 1, self.seal)
-        c.restoreState()
-        baseline = cy + r + 3 * mm
-        c.drawString(pad, baseline, self.signer)
-        c.setLineWidth(0.5)
-        c.line(pad + c.stringWidth(self.signer, REGULAR, 9) + 1, baseline - 1, self.width - pad, baseline - 1)
-
-
 def _opinions(d: ApplicationFormData, s: _Styles, height: float) -> Table:
     if d.conclusion:
         # One line per space-separated part: "注册结论：合格" above its date, never broken mid-date.
-        conclusion: list[Flowable] = [Spacer(1, 2 * mm), _lines("\n".join(d.conclusion.split()), s.conclusion)]
+        conclusion: list[Flowable] = [Spacer(1, 2 * mm), lines("\n".join(d.conclusion.split()), s.conclusion)]
     else:
         gap = "\u00a0" * 4  # ReportLab collapses ordinary and ideographic spaces
-        conclusion = [_p("注册结论：", s.box_text), _p(f"□ 合格{gap}□ 不合格{gap}□ 暂缓注册", s.box_text)]
+        conclusion = [para("注册结论：", s.box_text), para(f"□ 合格{gap}□ 不合格{gap}□ 暂缓注册", s.box_text)]
     boxes = [
-        OpinionBox("所在学校意见", [_p("经核对，申请人所提交材料真实、完整，复印件与原件相符。", s.box_text)],
+        OpinionBox("所在学校意见", [para("经核对，申请人所提交材料真实、完整，复印件与原件相符。", s.box_text)],
                    "负责人签字：", "学校公章", height, s),
-        OpinionBox("现场确认点意见", [_p("已现场确认，材料齐全，网上填报信息与原件一致。", s.box_text)],
+        OpinionBox("现场确认点意见", [para("已现场确认，材料齐全，网上填报信息与原件一致。", s.box_text)],
                    "经办人签字：", "确认点公章", height, s),
         OpinionBox("注册机构意见（注册结论）", conclusion, "经办人签字：", "注册机构章", height, s),
     ]
     rest = sum(COLUMNS) - COLUMNS[0]
     widths = [rest * 0.31, rest * 0.31, rest * 0.38]  # the registration body's box holds the conclusion
-    table = Table([[_lines("审核\n意见", s.block), *boxes]], colWidths=[COLUMNS[0], *widths])
+    table = Table([[lines("审核\n意见", s.block), *boxes]], colWidths=[COLUMNS[0], *widths])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # empty cells too, or Helvetica (never embedded) creeps in
         ("GRID", (0, 0), (-1, -1), GRID, colors.black),
@@ -427,26 +265,26 @@ def _opinions(d: ApplicationFormData, s: _Styles, height: float) -> Table:
 # --- header, footer and the whole page ---------------------------------------------------------------
 
 
-def _qr(number: str) -> Image:
+def _qr(text: str) -> Image:
     buffer = BytesIO()
-    segno.make(number, error="m", micro=False).save(buffer, kind="png", scale=10, border=2)
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=10, border=2)
     buffer.seek(0)
     return Image(buffer, width=QR_SIZE, height=QR_SIZE)
 
 
 def _header(d: ApplicationFormData, s: _Styles, width: float) -> Table:
     middle: list[Flowable] = [
-        _p(FORM_TITLE, s.title),
+        para(FORM_TITLE, s.title),
         Spacer(1, 1.5 * mm),
-        _p(d.round_title or f"{d.round_year}年中小学教师资格定期注册", s.subtitle),
-        _p(f"申请编号：{d.application_number}", s.subtitle),
+        para(d.round_title or f"{d.round_year}年中小学教师资格定期注册", s.subtitle),
+        para(f"申请编号：{d.application_number}", s.subtitle),
     ]
     if d.submitted_at:
-        middle.append(_p(f"网上提交时间：{_datetime(d.submitted_at)}", s.status))
+        middle.append(para(f"网上提交时间：{cn_datetime(d.submitted_at)}", s.status))
     else:
-        middle.append(_p(f"{DRAFT_NOTE}，仅供核对，不能作为申请表提交", s.draft))
+        middle.append(para(f"{DRAFT_NOTE}，仅供核对，不能作为申请表提交", s.draft))
     side = 30 * mm
-    table = Table([["", middle, [_qr(d.application_number), _p("扫码核对申请编号", s.caption)]]],
+    table = Table([["", middle, [_qr(d.application_number), para("扫码核对申请编号", s.caption)]]],
                   colWidths=[side, width - 2 * side, side])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
@@ -476,7 +314,7 @@ def _page_decorations(d: ApplicationFormData):
         canvas.setFont(REGULAR, SMALL_SIZE)
         canvas.setFillColor(colors.black)
         canvas.drawString(PAGE_MARGIN, FOOT_BASELINE, FOOT_NOTE)
-        printed = f"打印时间：{_datetime(d.printed_at)}"
+        printed = f"打印时间：{cn_datetime(d.printed_at)}"
         if doc.page > 1:
             printed = f"第 {doc.page} 页　{printed}"
         canvas.drawRightString(width - PAGE_MARGIN, FOOT_BASELINE, printed)

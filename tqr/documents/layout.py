@@ -2,13 +2,9 @@
 
 The 申请表 (``application_form``) set the style: A4, 15 mm margins, a thick outer frame with thin inner
 rules, grey label cells, block titles written two characters a line in a narrow first column, and opinion
-boxes with a signature line, a dashed seal circle and a date. The 考核鉴定表 and the 统计表 import it from here
-so the documents look like one set.
-
-``application_form`` still carries private copies of these pieces (``_style``, ``_Styles``, ``_p``,
-``_lines``, ``_date``, ``_number``, ``_nested``, ``_grid_table`` with its fixed ``COLUMNS``, the seal drawing
-in ``OpinionBox``); ``tests/documents/test_assessment_form.py`` pins the constants to the same values until
-that module imports them from here.
+boxes with a signature line, a dashed seal circle and a date. The 申请表, the 考核鉴定表 and the 统计表 all
+import it from here, so the documents look like one set. A form passes its own ``COLUMNS`` to ``grid_table``
+and subclasses ``Styles`` where it needs styles of its own.
 """
 
 from __future__ import annotations
