@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
 
+import tqr.urls  # noqa: F401 - build the URL conf and the API schemas before any test freezes the clock
 from tests.factories import make_world
 
 

@@ -46,6 +46,7 @@ TO_ROUND = (302, "round_detail")
 TO_APPLY = (302, "apply")  # somewhere in the teacher's wizard
 TO_SCHOOL = (302, "school")
 TO_JOB = (302, "jobs")
+TO_REVIEW = (302, "reviews")
 TO_ROUND_PAGE = (302, "rounds")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
@@ -276,6 +277,93 @@ CASES = [
           ("api:teacher_import_template", "GET", lambda w: (), 200, None, None),
           ("api:teacher_import_commit", "POST", lambda w: ("0" * 32,), 404, None, {}),
       )],
+    # --- Visits (初审送审预约): slot(w) is round A's first initial-review slot, booking(w) school B's booking in
+    # it; both are made when a case asks for them (bound as default arguments). A page POST answers with a
+    # redirect back to its page (302).
+    *[case
+      for slot in [lambda w: w.round_a.visit_slots.get_or_create(
+          date=w.round_a.window("initial_review").start_date, start_time="09:00", defaults={"end_time": "10:00"})[0]]
+      for booking in [lambda w, slot=slot: w.round_a.visit_bookings.get_or_create(unit=w.school_b, defaults={"slot": slot(w)})[0]]
+      for case in (
+          Case("visit_book", "visit_book", "GET", lambda w, booking=booking: (booking(w).round_id,),
+               expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+          Case("visit_book-other-district", "visit_book", "GET", lambda w: (w.round_b.pk,),
+               expect(LOGIN, 403, (404, (*DISTRICT_A, "auditor"))), audited=True),
+          *[Case(name, name, "POST", args, expect(LOGIN, 403, (302, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))),
+                 audited=True)
+            for name, args in (("visit_book_slot", lambda w, slot=slot: (w.round_a.pk, slot(w).pk)),
+                               ("visit_cancel", lambda w, booking=booking: (booking(w).round_id,)))],
+          Case("visit_schedule", "visit_schedule", "GET", lambda w, booking=booking: (booking(w).round_id,),
+               expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+          Case("visit_schedule-other-district", "visit_schedule", "GET", lambda w: (w.round_b.pk,),
+               expect(LOGIN, 403, (200, ("reviewer_d2", *CITY)), (404, (*DISTRICT_A, "auditor"))), audited=True),
+          *[Case(name, name, "POST", args, expect(LOGIN, 403, (302, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))),
+                 data=data, audited=True)
+            for name, args, data in (
+                ("visit_generate", lambda w: (w.round_a.pk,), {"day_start": "08:30", "day_end": "17:30", "minutes": "60",
+                                                              "capacity": "3", "lunch": "on"}),
+                ("visit_slot_add", lambda w: (w.round_a.pk,), {"date": "2000-01-03", "start_time": "09:00",
+                                                              "end_time": "10:00", "capacity": "3"}),
+                ("visit_slot_delete", lambda w, slot=slot: (w.round_a.pk, slot(w).pk), None),
+                ("visit_mark_received", lambda w, booking=booking: (w.round_a.pk, booking(w).pk), None))],
+          # The same through the API.
+          Case("api-visit_slots", "api:visit_slots", "GET", lambda w, booking=booking: (booking(w).round_id,),
+               expect(401, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+          Case("api-visit_book", "api:visit_book", "POST", lambda w, slot=slot: (w.round_a.pk, slot(w).pk),
+               expect(401, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), json_body={},
+               audited=True),
+          Case("api-visit_cancel", "api:visit_cancel", "POST", lambda w, booking=booking: (booking(w).round_id,),
+               expect(401, 403, (200, ("admin_b",)), (404, ("admin_a", "reviewer_d2", "auditor"))), json_body={},
+               audited=tuple(p for p in LOGGED_IN if p != "admin_a")),  # school A has no booking: a plain 404
+          Case("api-visit_schedule", "api:visit_schedule", "GET", lambda w, booking=booking: (booking(w).round_id,),
+               expect(401, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+          Case("api-visit_schedule-other-district", "api:visit_schedule", "GET", lambda w: (w.round_b.pk,),
+               expect(401, 403, (200, ("reviewer_d2", *CITY)), (404, (*DISTRICT_A, "auditor"))), audited=True),
+          *[Case(f"api-{name}", f"api:{name}", "POST", args,
+                 expect(401, 403, (ok, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), json_body=body,
+                 audited=True)
+            for name, args, ok, body in (
+                ("visit_generate", lambda w: (w.round_a.pk,), 200, {}),
+                ("visit_slot_create", lambda w: (w.round_a.pk,), 400,  # a date outside the window
+                 {"date": "2000-01-03", "start_time": "09:00", "end_time": "10:00"}),
+                ("visit_slot_delete", lambda w, slot=slot: (w.round_a.pk, slot(w).pk), 200, {}),
+                ("visit_mark_received", lambda w, booking=booking: (w.round_a.pk, booking(w).pk), 200, {}))],
+      )],
+    # --- Reviews (the district's initial review, notice and report; the city reads along) --------------
+    *[Case(f"{name}-{method.lower()}", name, method, lambda w: (w.round_a.pk,),
+           expect(LOGIN, 403, (ok, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), data={},
+           audited=True)
+      for name, method, ok in (("review_queue", "GET", 200), ("review_statistics", "GET", 200),
+                               ("notice_manage", "GET", 200))],
+    *[Case(f"{name}-post", name, "POST", lambda w: (w.round_a.pk,),
+           expect(LOGIN, 403, (ok, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), data={},
+           audited=tuple(p for p in LOGGED_IN if p != "reviewer_d1"))
+      for name, ok in (("review_bulk_accept", 200), ("notice_manage", 200), ("notice_publish", 404),
+                       ("notice_close", 404), ("round_report", 404))],  # no notice yet: the district's own 404
+    Case("review_application-get", "review_application", "GET", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (200, ("reviewer_d1", *CITY))), audited=True),
+    Case("review_application-post", "review_application", "POST", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (TO_REVIEW, ("reviewer_d1",))), data={"conclusion": "qualified"},
+         audited=True, effect="application_state"),
+    Case("objection_handle", "objection_handle", "POST", lambda w: (999999,), expect(LOGIN, 404), audited=True),
+    # The same through the API.
+    *[Case(f"api-{name}", f"api:{name}", "GET", lambda w: (w.round_a.pk,),
+           expect(401, 403, (ok, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))),
+           audited=tuple(p for p in LOGGED_IN if ok == 200 or p not in ("reviewer_d1", *CITY)))
+      for name, ok in (("review_queue", 200), ("review_statistics", 200), ("notice", 404), ("objections", 200))],
+    *[Case(f"api-{name}", f"api:{name}", method, lambda w: (w.round_a.pk,),
+           expect(401, 403, (ok, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), json_body=body,
+           audited=tuple(p for p in LOGGED_IN if p != "reviewer_d1"))
+      for name, method, ok, body in (
+          ("review_bulk_accept", "POST", 200, {"applications": []}),
+          ("notice_save", "PUT", 409, {"title": "公示", "issuing_body": "区教委", "start_date": "2030-12-28",
+                                       "objection_contact": "023-79222222"}),  # 2030 has no holiday table yet
+          ("notice_publish", "POST", 404, {}), ("notice_close", "POST", 404, {}), ("round_report", "POST", 404, {}))],
+    Case("api-review_conclusion", "api:review_conclusion", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (409, ("reviewer_d1",))), json_body={"conclusion": "qualified"},
+         audited=True, effect="application_state"),
+    Case("api-objection_handle", "api:objection_handle", "POST", lambda w: (999999,), expect(401, 404),
+         json_body={"outcome": "rejected", "handling": "x"}, audited=True),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -406,6 +494,8 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith("/rounds/") and location.endswith("/announcement/"), location
     elif target == "school":
         assert location.startswith("/school/"), location
+    elif target == "reviews":
+        assert location.startswith("/reviews/"), location
     elif target == "jobs":
         assert location.startswith("/jobs/"), location
     elif target == "rounds":
@@ -440,7 +530,7 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB) and case.method == "POST")
+        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

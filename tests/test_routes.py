@@ -95,6 +95,13 @@ def test_it_redirects_an_anonymous_visitor_of_the_admin_index_to_the_admin_login
     assert response["Location"] == f"{reverse('admin:login')}?next={reverse('admin:index')}"
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC_URL_NAMES))
-def test_it_serves_public_routes_to_anyone(db, name):
-    assert Client().get(reverse(name)).status_code == 200
+PUBLIC = [(name, p) for name, p in ROUTES if name in PUBLIC_URL_NAMES]
+
+
+@pytest.mark.parametrize(("name", "pattern"), PUBLIC, ids=[name for name, _ in PUBLIC])
+def test_it_serves_public_routes_to_anyone(db, name, pattern):
+    # Reachable without login: never the login page, 401 or 403 (an unknown slug is a plain 404,
+    # a POST-only route a 405).
+    response = Client().get(reverse(name, kwargs=_kwargs_for(pattern)))
+    assert response.status_code in (200, 404, 405, 410), response.status_code
+    assert not (response.status_code == 302 and response["Location"].startswith(reverse("login")))

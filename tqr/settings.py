@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "tqr.campaigns",
     "tqr.teachers",
     "tqr.applications",
+    "tqr.visits",
+    "tqr.reviews",
     "tqr.api",
 ]
 

@@ -9,13 +9,15 @@ from tqr.applications import school_urls
 from tqr.campaigns import views as campaign_views
 from tqr.core import job_views
 from tqr.core import views as core_views
+from tqr.reviews import urls as review_urls
 
 admin.site.site_header = "TQR 系统管理"
 admin.site.site_title = "TQR 系统管理"
 admin.site.index_title = "机构、账号、注册年度与设置"
 
 # URL names reachable without login (the route-coverage test in tests/test_routes.py reads this list).
-PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+                    "notice_public", "objection_public", "notice_public_pdf"}
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -26,6 +28,9 @@ urlpatterns = [
     path("apply/", include("tqr.applications.urls")),
     path("teachers/", include("tqr.teachers.urls")),
     path("school/", include("tqr.applications.school_urls")),
+    path("reviews/", include("tqr.reviews.urls")),
+    path("notices/", include(review_urls.public_urlpatterns)),
+    path("visits/", include("tqr.visits.urls")),
     path("jobs/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),
     path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),

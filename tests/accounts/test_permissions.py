@@ -204,6 +204,15 @@ CAN = [
     ("round.school_work", "round_b", set()),
     ("round.view_handovers", "round_a", {"reviewer_d1", *CITY}),
     ("round.view_handovers", "round_b", {"reviewer_d2", *CITY}),
+    ("visit.book", "round_a", {"admin_a", "admin_b"}),
+    ("visit.book", "round_b", set()),
+    ("visit.manage", "round_a", {"reviewer_d1"}),
+    ("visit.manage", "round_b", {"reviewer_d2"}),
+    ("round.review", "round_a", {"reviewer_d1"}),
+    ("round.review", "round_b", {"reviewer_d2"}),
+    ("round.view_review", "round_a", {"reviewer_d1", *CITY}),
+    ("application.review", "application_a1", {"reviewer_d1"}),
+    ("application.review", "application_c", {"reviewer_d2"}),
 ]
 
 

@@ -148,8 +148,17 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     # A school's work in a round of its district: roster, reminders, proofs, hand-over (obj: Round).
     "round.school_work": lambda u, r: u.role == Role.SCHOOL_ADMIN and u.organisation is not None
     and u.organisation.parent_id == r.district_id,
+    # The district's initial review, notice and report (obj: Round); the city reads along.
+    "round.review": lambda u, r: _round_district_staff(u, r),
+    "round.view_review": lambda u, r: _round_district_staff(u, r)
+    or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
+    "application.review": lambda u, a: u.role == Role.DISTRICT_REVIEWER and u.organisation_id == a.round.district_id,
     "round.view_handovers": lambda u, r: _round_district_staff(u, r)
     or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
+    # Visits for the initial review (obj: Round): a school of the district books, its district runs them.
+    "visit.book": lambda u, r: u.role == Role.SCHOOL_ADMIN and u.organisation is not None
+    and u.organisation.parent_id == r.district_id,
+    "visit.manage": lambda u, r: _round_district_staff(u, r),
     # The applicant's own application (obj: Application); the round's windows are the flow's business.
     "application.edit": lambda u, a: u.role == Role.TEACHER and a.teacher.user_id == u.pk,
     # A teacher of the round's district may apply in it (obj: Round).

@@ -13,8 +13,10 @@ from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.imports import router as imports_router
+from tqr.api.reviews import router as reviews_router
 from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
 from tqr.api.school import router as school_router
+from tqr.api.visits import router as visits_router
 from tqr.campaigns.selectors import today
 
 api = NinjaAPI(
@@ -128,4 +130,6 @@ api.add_router("/", core)
 api.add_router("/", campaigns_router)
 api.add_router("/", applications_router)
 api.add_router("/", school_router)
+api.add_router("/", reviews_router)
 api.add_router("/", imports_router)
+api.add_router("/", visits_router)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tqr.core.fields import EncryptedTextField
 from tqr.rules.flow import STATE_LABELS, State
-from tqr.teachers.models import CertificateType, Gender, PostLevel
+from tqr.teachers.models import CertificateType, Conclusion, Gender, PostLevel
 
 STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
 
@@ -82,6 +82,18 @@ class Application(models.Model):
         related_name="+",
     )
     abandoned_at = models.DateTimeField(_("视为放弃时间"), null=True, blank=True)
+
+    # The district's initial review (初审): the conclusion, its reason and the rule codes behind it.
+    conclusion = models.CharField(_("初审结论"), max_length=12, choices=Conclusion.choices, blank=True)
+    conclusion_reason = models.TextField(_("结论理由"), blank=True)
+    conclusion_codes = models.JSONField(_("依据规则"), default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("初审人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("初审时间"), null=True, blank=True)
+    notice_note = models.CharField(_("公示情况"), max_length=300, blank=True,
+                                   help_text=_("公示无异议，或异议处理情况"))
 
     # Where it stands
     evaluation = models.JSONField(_("规则评估"), default=dict, blank=True)

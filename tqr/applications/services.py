@@ -62,6 +62,8 @@ def actor_kind(user, application: Application) -> Actor | None:
         return Actor.TEACHER
     if user.role == Role.SCHOOL_ADMIN and user.organisation_id == application.confirmation_point_id:
         return Actor.SCHOOL
+    if user.role == Role.DISTRICT_REVIEWER and user.organisation_id == application.round.district_id:
+        return Actor.DISTRICT
     return None
 
 
@@ -238,14 +240,15 @@ TIMESTAMPS = {"submit": "submitted_at", "resubmit": "submitted_at", "confirm": "
 
 
 def application_transition(*, application: Application, action: str, actor, note: str = "",
-                           version: int | None = None, day: date | None = None) -> Application:
+                           version: int | None = None, day: date | None = None, conclusion: str | None = None,
+                           codes: list[str] | None = None) -> Application:
     """The one writer of an application's state. `actor=None` is the system (deadlines).
 
     A refusal is audited outside the rolled-back transaction, so that a conflict leaves its trace
     (security-tests §54: one success and one conflict row when two reviewers act at once)."""
     try:
         return _transition(application=application, action=action, actor=actor, note=note, version=version,
-                           day=day)
+                           day=day, conclusion=conclusion, codes=codes)
     except ApplicationError as exc:
         record(f"application.{action}", actor=actor, obj=application,
                result="conflict" if exc.code in ("stale", "wrong_state") else "denied", data={"reason": exc.code})
@@ -254,7 +257,7 @@ def application_transition(*, application: Application, action: str, actor, note
 
 @transaction.atomic
 def _transition(*, application: Application, action: str, actor, note: str, version: int | None,
-                day: date | None) -> Application:
+                day: date | None, conclusion: str | None = None, codes: list[str] | None = None) -> Application:
     app = _locked(application, version)
     kind = actor_kind(actor, app)
     before = State(app.state)
@@ -267,6 +270,8 @@ def _transition(*, application: Application, action: str, actor, note: str, vers
             refusal = flow.Refusal("incomplete", "还有以下内容未完成：" + "；".join(missing))
     if refusal is None and action == "return" and not note.strip():
         refusal = flow.Refusal("reason_required", "退回时必须填写原因，并一次性告知需要补正的全部内容")
+    if refusal is None and action in CONCLUDING:
+        refusal = _conclusion_refusal(conclusion, note)
     if refusal is None and action == "confirm":
         from tqr.applications.school import unchecked_items
 
@@ -290,14 +295,34 @@ def _transition(*, application: Application, action: str, actor, note: str, vers
         app.confirmed_at, app.confirmed_by = None, None
     if action == "abandon":
         app.abandoned_at = timezone.now()
+    before_conclusion = app.conclusion
+    if action in CONCLUDING:
+        app.conclusion, app.conclusion_reason = conclusion, note.strip()
+        app.conclusion_codes = list(codes or [])
+        app.reviewed_by, app.reviewed_at = actor, timezone.now()
     if action in ("submit", "resubmit", "confirm"):
         refresh_evaluation(app)
     app.save()
-    _history(app, actor, action, before=before, note=note)
-    record(f"application.{action}", actor=actor, obj=app, data={"from": before, "to": app.state, "note": note})
+    changes = {"conclusion": [before_conclusion, app.conclusion]} if action in CONCLUDING else {}
+    _history(app, actor, action, before=before, note=note, changes=changes)
+    record(f"application.{action}", actor=actor, obj=app,
+           data={"from": before, "to": app.state, "note": note, **changes})
     if action in NOTIFY:
         transaction.on_commit(lambda: notify(app.pk, action), robust=True)
     return app
+
+
+CONCLUDING = {"review", "revise", "objection_revise"}
+CONCLUSION_LABELS = {"qualified": "合格", "deferred": "暂缓注册", "unqualified": "不合格"}
+
+
+def _conclusion_refusal(conclusion: str | None, reason: str) -> flow.Refusal | None:
+    """合格 needs nothing more; 暂缓注册 and 不合格 need the reason (kept with the conclusion)."""
+    if conclusion not in CONCLUSION_LABELS:
+        return flow.Refusal("conclusion_required", "请选择初审结论：合格、暂缓注册或不合格")
+    if conclusion != "qualified" and not reason.strip():
+        return flow.Refusal("reason_required", f"结论为“{CONCLUSION_LABELS[conclusion]}”时必须填写理由")
+    return None
 
 
 NOTIFY = {"return", "confirm", "abandon"}

@@ -17,7 +17,8 @@ from tqr.rules.flow import State
 CERT_TYPES = ("kindergarten", "primary", "junior", "senior", "vocational", "vocational_practice")
 KINDS = ("first", "periodic", "reapply")
 CONCLUSIONS = ("qualified", "deferred", "unqualified", "pending")
-APPLIED = (State.SUBMITTED, State.RETURNED, State.CONFIRMED, State.ABANDONED)
+CONFIRMED_OR_LATER = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED)
+APPLIED = (State.SUBMITTED, State.RETURNED, State.ABANDONED, *CONFIRMED_OR_LATER)
 
 
 def unit_statistics(round_: Round, units) -> dict[int, dict]:
@@ -25,6 +26,7 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
     unit_ids = [u.pk for u in units]
     rows: dict[int, Counter] = defaultdict(Counter)
     not_applied: dict[int, list] = defaultdict(list)
+    reasons: dict[int, Counter] = defaultdict(Counter)
     evaluations = TeacherEvaluation.objects.filter(round=round_, in_scope=True).filter(
         Q(register_at_id__in=unit_ids)).select_related("teacher")
     applications = {a.teacher_id: a for a in Application.objects.filter(round=round_, confirmation_point_id__in=unit_ids)}
@@ -41,14 +43,16 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
         if app.state not in APPLIED:
             continue
         c["applied"] += 1
-        if app.state == State.CONFIRMED:
-            c["confirmed"] += 1
         if app.state == State.ABANDONED:
             c["abandoned"] += 1
-        if app.state == State.CONFIRMED:
+        if app.state in CONFIRMED_OR_LATER:
+            c["confirmed"] += 1
             c[f"type:{app.cert_type}"] += 1
             c[f"kind:{(app.evaluation or {}).get('kind') or 'first'}"] += 1
-            c["conclusion:pending"] += 1  # the district's initial review gives the conclusion (issue 6)
+            c[f"conclusion:{app.conclusion or 'pending'}"] += 1
+            if app.conclusion in ("deferred", "unqualified"):
+                for code in app.conclusion_codes:
+                    reasons[app.confirmation_point_id][code] += 1
     out = {}
     for uid in unit_ids:
         c = rows[uid]
@@ -58,6 +62,20 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
             "by_type": {t: c[f"type:{t}"] for t in CERT_TYPES},
             "by_kind": {k: c[f"kind:{k}"] for k in KINDS},
             "by_conclusion": {k: c[f"conclusion:{k}"] for k in CONCLUSIONS},
+            "reasons": dict(reasons[uid]),
             "not_applied_list": not_applied[uid],
         }
     return out
+
+
+def total_statistics(rows: list[dict]) -> dict:
+    """The 合计 row: every count and every breakdown summed, in the same shape as a unit's row."""
+    total: dict = {k: sum(r[k] for r in rows) for k in ("in_scope", "applied", "confirmed", "abandoned", "not_applied")}
+    for group, keys in (("by_type", CERT_TYPES), ("by_kind", KINDS), ("by_conclusion", CONCLUSIONS)):
+        total[group] = {k: sum(r[group][k] for r in rows) for k in keys}
+    reasons: Counter = Counter()
+    for r in rows:
+        reasons.update(r.get("reasons", {}))
+    total["reasons"] = dict(sorted(reasons.items()))
+    total["not_applied_list"] = [p for r in rows for p in r["not_applied_list"]]
+    return total

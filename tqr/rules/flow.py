@@ -20,6 +20,9 @@ class State(StrEnum):
     RETURNED = "returned"
     CONFIRMED = "confirmed"
     ABANDONED = "abandoned"
+    REVIEWED = "reviewed"
+    PUBLISHED = "published"
+    REPORTED = "reported"
 
 
 STATE_LABELS: dict[State, str] = {
@@ -28,12 +31,16 @@ STATE_LABELS: dict[State, str] = {
     State.RETURNED: "已退回，待修改",
     State.CONFIRMED: "学校已现场确认",
     State.ABANDONED: "视为自动放弃",
+    State.REVIEWED: "区县初审已完成，待公示",
+    State.PUBLISHED: "初审结论公示中",
+    State.REPORTED: "已上报市级，待复审",
 }
 
 
 class Actor(StrEnum):
     TEACHER = "teacher"  # the applicant, on their own application
     SCHOOL = "school"  # the registration administrator of the unit where the teacher registers
+    DISTRICT = "district"  # a reviewer of the round's district
     SYSTEM = "system"  # deadlines
 
 
@@ -45,10 +52,11 @@ class Transition:
     target: State
     actor: Actor
     phases: tuple[Phase, ...]  # open when any of these windows contains the day; () = any day
+    after: Phase | None = None  # instead of windows: open on every day from this phase's start on
 
 
-def _t(action, label, sources, target, actor, phases=()) -> Transition:
-    return Transition(action, label, frozenset(sources), target, actor, tuple(phases))
+def _t(action, label, sources, target, actor, phases=(), after=None) -> Transition:
+    return Transition(action, label, frozenset(sources), target, actor, tuple(phases), after)
 
 
 # 黔江教办〔2023〕155号 三（二）（三）: teachers apply in the online window; the school confirms during it
@@ -66,6 +74,16 @@ TRANSITIONS: tuple[Transition, ...] = (
        [Phase.APPLICATION, Phase.CONFIRMATION]),
     # 逾期未进行现场确认的学校或教师，视为自动放弃 — run by the deadline job once confirmation closes.
     _t("abandon", "视为自动放弃", {State.DRAFT, State.SUBMITTED, State.RETURNED}, State.ABANDONED, Actor.SYSTEM),
+    # 三（四）初审: the district records a conclusion once the initial review has begun, and may change it
+    # until the notice is published (publishing moves the application on).
+    _t("review", "记录初审结论", {State.CONFIRMED}, State.REVIEWED, Actor.DISTRICT, after=Phase.INITIAL_REVIEW),
+    _t("revise", "修改初审结论", {State.REVIEWED}, State.REVIEWED, Actor.DISTRICT, after=Phase.INITIAL_REVIEW),
+    _t("publish", "公示", {State.REVIEWED}, State.PUBLISHED, Actor.DISTRICT, after=Phase.INITIAL_REVIEW),
+    # An objection during the notice may change a conclusion; it is noted in the history.
+    _t("objection_revise", "根据异议修改结论", {State.PUBLISHED}, State.PUBLISHED, Actor.DISTRICT,
+       after=Phase.INITIAL_REVIEW),
+    # 公示期满，上报初审数据 — the notice service checks the period has ended and objections are handled.
+    _t("report", "上报市级", {State.PUBLISHED}, State.REPORTED, Actor.DISTRICT, after=Phase.NOTICE),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 
@@ -94,6 +112,11 @@ def check(action: str, state: State, actor: Actor, windows: list[Window], day: d
         return Refusal("wrong_state", f"申请当前状态为「{STATE_LABELS[state]}」，不能{t.label}")
     if t.phases and not any(is_open(windows, p, day) for p in t.phases):
         return Refusal("window_closed", window_message(t.phases, windows, day, t.label))
+    if t.after is not None:
+        start = next((w.start for w in windows if w.phase == t.after), None)
+        if start is None or day < start:
+            when = f"将于 {_d(start)} 开始" if start else "尚未设置时间"
+            return Refusal("window_closed", f"{PHASE_LABELS[t.after]}{when}，届时才能{t.label}")
     return None
 
 

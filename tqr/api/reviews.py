@@ -1,0 +1,265 @@
+"""The district's part as JSON: the review queue, conclusions (single and bulk), statistics, the notice,
+objections and the report to the city — over the same services and permissions as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Query, Router, Schema, Status
+
+from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
+from tqr.api.applications import ApplicationOut, application_out
+from tqr.api.schemas import ErrorOut
+from tqr.applications.services import ApplicationError, application_transition
+from tqr.applications.statistics import total_statistics, unit_statistics
+from tqr.campaigns.selectors import units_for_administrators
+from tqr.reviews import services
+from tqr.reviews.models import Notice, Objection
+from tqr.reviews.queue import QueueFilter, queue, queue_counts
+from tqr.rules.flow import State
+
+router = Router(tags=["区县：初审、公示与上报"])
+
+
+class QueueIn(Schema):
+    unit: int | None = None
+    unit_kind: str = ""
+    cert_type: str = ""
+    kind: str = ""
+    proposal: str = ""
+    reviewed: str = ""
+    disagreement: bool = False
+    q: str = ""
+    sort: str = "unit"
+    limit: int = 50
+    offset: int = 0
+
+
+class QueueItemOut(Schema):
+    id: int
+    number: str
+    name: str
+    unit: str
+    cert_type: str
+    kind: str | None
+    proposal: str | None
+    reason_codes: list[str]
+    conclusion: str
+    conclusion_reason: str
+    state: str
+
+
+class QueueOut(Schema):
+    counts: dict[str, int]
+    count: int
+    items: list[QueueItemOut]
+
+
+class ConclusionIn(Schema):
+    conclusion: str
+    reason: str = ""
+    codes: list[str] = []
+    version: int | None = None
+
+
+class IdsIn(Schema):
+    applications: list[int]
+
+
+class ItemOut(Schema):
+    application_id: int
+    ok: bool
+    message: str
+
+
+class NoticeIn(Schema):
+    title: str
+    issuing_body: str
+    start_date: date
+    workdays: int = 5
+    objection_contact: str
+    document_number: str = ""
+
+
+class NoticeOut(Schema):
+    title: str
+    issuing_body: str
+    start_date: date
+    end_date: date
+    workdays: int
+    published_at: Any
+    closed_at: Any
+    public_url: str
+    entries: int
+    open_objections: int
+
+
+class ObjectionOut(Schema):
+    id: int
+    entry_number: int
+    entry_name: str
+    name: str
+    contact: str
+    content: str
+    filed_at: Any
+    handled_at: Any
+    outcome: str
+    handling: str
+
+
+class HandleIn(Schema):
+    outcome: str
+    handling: str
+    conclusion: str | None = None
+
+
+def _round(request, round_id: int, action: str = "round.view_review"):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, action, round_)
+    return round_
+
+
+def _invalid(exc: ValidationError):
+    return Status(409, {"detail": "；".join(exc.messages)})
+
+
+@router.get("/reviews/rounds/{round_id}/queue", response={200: QueueOut, 403: ErrorOut, 404: ErrorOut},
+            summary="初审队列（筛选、排序、分页）")
+def review_queue(request, round_id: int, filters: Query[QueueIn]):
+    round_ = _round(request, round_id)
+    f = QueueFilter(unit=filters.unit, unit_kind=filters.unit_kind, cert_type=filters.cert_type, kind=filters.kind,
+                    proposal=filters.proposal, reviewed=filters.reviewed, disagreement=filters.disagreement,
+                    q=filters.q[:30], sort=filters.sort if filters.sort in ("unit", "name", "proposal", "reviewed",
+                                                                            "confirmed") else "unit")
+    qs = queue(request.user, round_, f)
+    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
+    return {"counts": queue_counts(request.user, round_), "count": qs.count(), "items": [
+        {"id": a.pk, "number": a.number, "name": a.name, "unit": a.confirmation_point.name, "cert_type": a.cert_type,
+         "kind": a.kind, "proposal": a.proposal,
+         "reason_codes": [r["code"] for r in (a.evaluation or {}).get("reasons", [])],
+         "conclusion": a.conclusion, "conclusion_reason": a.conclusion_reason, "state": a.state}
+        for a in qs[offset:offset + limit]]}
+
+
+@router.post("/reviews/applications/{application_id}/conclusion",
+             response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="记录或修改初审结论（暂缓注册、不合格须填理由）")
+def review_conclusion(request, application_id: int, body: ConclusionIn):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "round.view_review", app.round)
+    require(request, "application.review", app)
+    action = "revise" if app.state == State.REVIEWED else "review"
+    try:
+        app = application_transition(application=app, action=action, actor=request.user, conclusion=body.conclusion,
+                                     note=body.reason[:2000], codes=body.codes or None, version=body.version)
+    except ApplicationError as exc:
+        return Status(exc.status, {"detail": exc.message})
+    return application_out(app, request.user)
+
+
+@router.post("/reviews/rounds/{round_id}/accept", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+             summary="批量记录“合格”（仅规则建议为合格的）")
+def review_bulk_accept(request, round_id: int, body: IdsIn):
+    round_ = _round(request, round_id, "round.review")
+    apps = list(visible_applications(request.user).filter(round=round_, pk__in=body.applications[:500]))
+    results = services.bulk_accept(applications=apps, actor=request.user)
+    return [{"application_id": r.application.pk, "ok": r.ok, "message": r.message} for r in results]
+
+
+@router.get("/reviews/rounds/{round_id}/statistics", response={200: dict, 403: ErrorOut, 404: ErrorOut},
+            summary="统计表（附件3）：各单位与合计")
+def review_statistics(request, round_id: int):
+    round_ = _round(request, round_id)
+    units = sorted((u for u, _ in units_for_administrators(round_)), key=lambda u: u.code)
+    stats = unit_statistics(round_, units)
+    return {"units": [{"unit_id": u.pk, "code": u.code, "name": u.name, **stats[u.pk]} for u in units],
+            "total": total_statistics(list(stats.values()))}
+
+
+def notice_out(request, notice: Notice) -> dict:
+    return {"title": notice.title, "issuing_body": notice.issuing_body, "start_date": notice.start_date,
+            "end_date": notice.end_date, "workdays": notice.workdays, "published_at": notice.published_at,
+            "closed_at": notice.closed_at, "public_url": request.build_absolute_uri(f"/notices/{notice.slug}/"),
+            "entries": notice.entries.count(), "open_objections": notice.objections.filter(handled_at=None).count()}
+
+
+def _notice(round_) -> Notice | None:
+    return Notice.objects.filter(round=round_).first()
+
+
+@router.get("/reviews/rounds/{round_id}/notice", response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut},
+            summary="公示")
+def notice(request, round_id: int):
+    n = _notice(_round(request, round_id))
+    return notice_out(request, n) if n else Status(404, {"detail": "尚未设置公示"})
+
+
+@router.put("/reviews/rounds/{round_id}/notice", response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+            summary="设置公示（结束日期按工作日计算）")
+def notice_save(request, round_id: int, body: NoticeIn):
+    round_ = _round(request, round_id, "round.review")
+    try:
+        n = services.notice_save(round_=round_, title=body.title[:200], issuing_body=body.issuing_body[:100],
+                                 start_date=body.start_date, workdays=body.workdays,
+                                 objection_contact=body.objection_contact[:1000],
+                                 document_number=body.document_number[:60], actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return notice_out(request, n)
+
+
+def _notice_step(request, round_id: int, step):
+    round_ = _round(request, round_id, "round.review")
+    n = _notice(round_)
+    if n is None:
+        return Status(404, {"detail": "尚未设置公示"})
+    try:
+        step(round_, n)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return notice_out(request, Notice.objects.get(pk=n.pk))
+
+
+@router.post("/reviews/rounds/{round_id}/notice/publish",
+             response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="发布公示")
+def notice_publish(request, round_id: int):
+    return _notice_step(request, round_id, lambda r, n: services.notice_publish(notice=n, actor=request.user))
+
+
+@router.post("/reviews/rounds/{round_id}/notice/close",
+             response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="结束公示")
+def notice_close(request, round_id: int):
+    return _notice_step(request, round_id, lambda r, n: services.notice_close(notice=n, actor=request.user))
+
+
+@router.post("/reviews/rounds/{round_id}/report",
+             response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="上报市级")
+def round_report(request, round_id: int):
+    return _notice_step(request, round_id, lambda r, n: services.report_to_city(round_=r, actor=request.user))
+
+
+@router.get("/reviews/rounds/{round_id}/objections", response={200: list[ObjectionOut], 403: ErrorOut, 404: ErrorOut},
+            summary="异议")
+def objections(request, round_id: int):
+    n = _notice(_round(request, round_id))
+    rows = n.objections.select_related("entry") if n else []
+    return [{"id": o.pk, "entry_number": o.entry.number, "entry_name": o.entry.name, "name": o.name,
+             "contact": o.contact, "content": o.content, "filed_at": o.filed_at, "handled_at": o.handled_at,
+             "outcome": o.outcome, "handling": o.handling} for o in rows]
+
+
+@router.post("/reviews/objections/{objection_id}/handle",
+             response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="处理异议")
+def objection_handle(request, objection_id: int, body: HandleIn):
+    rounds = visible_rounds(request.user)
+    o = get_visible_or_404(request, Objection.objects.filter(notice__round__in=rounds).select_related("notice__round"),
+                           pk=objection_id)
+    require(request, "round.review", o.notice.round)
+    try:
+        o = services.objection_handle(objection=o, outcome=body.outcome, handling=body.handling[:2000],
+                                      conclusion=body.conclusion, actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return {"id": o.pk, "outcome": o.outcome, "handled_at": o.handled_at}

@@ -1,0 +1,172 @@
+"""Drive the demo district's current round forward through every phase, with the same services the pages
+use: teachers apply, schools confirm (or return, or miss the deadline), the district reviews and publishes,
+objections come and are handled, the district reports to the city. Deterministic from the seed.
+
+The round's windows are moved so that each step happens inside its phase (`place_today`), as the pages
+would see it on that day. This is the demo's data for the later phases and the samples' (make samples).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tqr.accounts.models import Role, User
+from tqr.applications import school
+from tqr.applications.models import Application
+from tqr.applications.services import (
+    ApplicationError,
+    application_save,
+    application_start,
+    application_transition,
+)
+from tqr.campaigns.evaluation import evaluate_round
+from tqr.campaigns.models import Round, TeacherEvaluation
+from tqr.campaigns.services import WindowSpec, round_set_windows
+from tqr.demo.generate import place_today
+from tqr.rules.flow import State
+from tqr.rules.phases import PHASE_ORDER, Phase
+
+ORDER = {p: i for i, p in enumerate(PHASE_ORDER)}
+
+
+def _photo() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from tqr.documents.photos import process_photo
+
+    img = Image.new("RGB", (600, 840), (250, 250, 250))
+    d = ImageDraw.Draw(img)
+    d.ellipse((190, 160, 410, 430), fill=(226, 190, 165))
+    d.rectangle((130, 470, 470, 840), fill=(44, 62, 108))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG")
+    return process_photo(buf.getvalue()).jpeg
+
+
+def _move(round_: Round, phase: Phase, today: date) -> None:
+    slots = place_today(today, phase)
+    round_set_windows(round_=round_, windows=[WindowSpec(s.phase, s.start, s.end, s.place, s.note) for s in slots])
+    round_.refresh_from_db()
+
+
+def _apply(round_: Round, rng: random.Random, photo: bytes, share: float) -> int:
+    due = TeacherEvaluation.objects.filter(round=round_, in_scope=True, valid=True).select_related(
+        "teacher", "teacher__user").order_by("teacher_id")
+    done = 0
+    for ev in due:
+        t = ev.teacher
+        if t.user_id is None or Application.objects.filter(round=round_, teacher=t).exists() or rng.random() > share:
+            continue
+        app = application_start(round_=round_, teacher=t, actor=t.user)
+        app = application_save(application=app, actor=t.user, step=6, accept_terms=True,
+                               data={"hire_date": t.hire_date or date(2010, 9, 1), "phone": t.phone or "13800000000"})
+        app.photo.save("photo.jpg", ContentFile(photo), save=True)
+        if rng.random() < 0.97:  # a few drafts are never submitted
+            try:
+                application_transition(application=app, action="submit", actor=t.user)
+            except ApplicationError:
+                continue
+        done += 1
+    return done
+
+
+def _admin(unit_id: int, cache: dict) -> User | None:
+    if unit_id not in cache:
+        cache[unit_id] = User.objects.filter(role=Role.SCHOOL_ADMIN, organisation_id=unit_id).first()
+    return cache[unit_id]
+
+
+def _confirm(round_: Round, rng: random.Random) -> None:
+    admins: dict = {}
+    for app in Application.objects.filter(round=round_, state=State.SUBMITTED).order_by("id"):
+        admin = _admin(app.confirmation_point_id, admins)
+        if admin is None:
+            continue
+        roll = rng.random()
+        if roll < 0.03:
+            application_transition(application=app, action="return", actor=admin,
+                                   note="缺少聘用合同复印件，请补交后重新提交")
+            continue
+        if roll < 0.05:
+            continue  # the school misses it: abandoned at the deadline
+        checked = school.application_check(application=app, checklist={str(n): True for n in range(1, 8)},
+                                           note="原件已核验", choices={}, actor=admin)
+        application_transition(application=checked, action="confirm", actor=admin)
+
+
+def _review(round_: Round, reviewer: User) -> None:
+    from tqr.reviews.services import default_codes, default_reason
+
+    for app in Application.objects.filter(round=round_, state=State.CONFIRMED).order_by("id"):
+        proposal = (app.evaluation or {}).get("proposal")
+        conclusion = proposal if proposal in ("qualified", "deferred", "unqualified") else "qualified"
+        note = default_reason(app) if conclusion != "qualified" else (
+            "经核实材料，符合注册条件" if proposal == "needs_review" else "")
+        application_transition(application=app, action="review", actor=reviewer, conclusion=conclusion, note=note,
+                               codes=default_codes(app) if conclusion != "qualified" else None)
+
+
+def _publish(round_: Round, reviewer: User, today: date):
+    from tqr.reviews import services
+
+    notice = services.notice_save(
+        round_=round_, title=f"关于{round_.district.name.removeprefix('重庆市')}{round_.year}年中小学教师资格定期注册初审结果的公示",
+        issuing_body=f"{round_.district.name}教育委员会", start_date=today, workdays=max(5, round_.notice_workdays),
+        objection_contact="区继教中心（黔江电大综合楼207办公室），电话 023-79222207", actor=reviewer)
+    notice = services.notice_publish(notice=notice, actor=reviewer)
+    entries = list(notice.entries.order_by("number")[:2])
+    for entry in entries:
+        services.objection_file(notice=notice, entry=entry, name="群众（演示）", contact="023-00000000",
+                                content="反映该教师近年有较长时间未到岗，请核实。（演示数据）", ip="127.0.0.1",
+                                day=notice.start_date)
+    return notice
+
+
+def _close_and_report(round_: Round, reviewer: User) -> None:
+    from tqr.reviews import services
+
+    notice = round_.notice
+    for objection in notice.objections.filter(handled_at__isnull=True):
+        services.objection_handle(objection=objection, outcome="rejected", actor=reviewer,
+                                  handling="经核实，该教师为经批准的病假，符合规定，维持初审结论。")
+    services.notice_close(notice=notice, actor=reviewer)
+    services.report_to_city(round_=round_, actor=reviewer)
+
+
+def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = None, share: float = 0.9) -> dict:
+    """Bring the round's applications to where they would stand in phase `to`. Idempotent per step."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    reviewer = User.objects.filter(role=Role.DISTRICT_REVIEWER, organisation=round_.district).order_by("username").first()
+    with transaction.atomic():
+        _move(round_, Phase.APPLICATION, today)
+        evaluate_round(round_)
+        _apply(round_, rng, _photo(), share)
+        if ORDER[to] >= ORDER[Phase.CONFIRMATION]:
+            _move(round_, Phase.CONFIRMATION, today)
+            _confirm(round_, rng)
+        if ORDER[to] >= ORDER[Phase.INITIAL_REVIEW]:
+            _move(round_, Phase.INITIAL_REVIEW, today)
+            school.process_deadlines(now=timezone.now() + timedelta(minutes=1))
+            _review(round_, reviewer)
+        if ORDER[to] >= ORDER[Phase.NOTICE] and not hasattr(round_, "notice"):
+            # The notice runs over the notice window of the final schedule: in the past when going further.
+            final_notice = next(s for s in place_today(today, to) if s.phase == Phase.NOTICE)
+            _move(round_, Phase.NOTICE, today)
+            _publish(round_, reviewer, final_notice.start)
+        if ORDER[to] >= ORDER[Phase.SECONDARY_REVIEW] and not hasattr(round_, "city_report"):
+            _move(round_, Phase.SECONDARY_REVIEW, today)
+            round_.refresh_from_db()
+            _close_and_report(round_, reviewer)
+        _move(round_, to, today)
+    counts: dict = {}
+    for state in Application.objects.filter(round=round_).values_list("state", flat=True):
+        counts[state] = counts.get(state, 0) + 1
+    return counts

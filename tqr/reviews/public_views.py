@@ -1,0 +1,102 @@
+"""The public notice (公示), readable without login: only the allow-listed fields, never an ID or a phone.
+
+Closed after its period ("公示已结束"), `noindex` for search engines, rate-limited per address."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from tqr.core.downloads import attachment_response
+from tqr.core.middleware import client_ip
+from tqr.core.ratelimit import allow
+from tqr.reviews import services
+from tqr.reviews.models import Notice
+
+PAGE_LIMIT = (60, 60)  # 60 requests a minute per address (security-tests §45)
+OBJECTION_LIMIT = (5, 600)  # 5 objections per 10 minutes per address
+
+
+def _limited(request, kind: str, limit: tuple[int, int]) -> HttpResponse | None:
+    if not allow(f"{kind}:{client_ip(request)}", limit=limit[0], seconds=limit[1]):
+        response = render(request, "reviews/public_throttled.html", status=429)
+        response["Retry-After"] = str(limit[1])
+        return response
+    return None
+
+
+def _public(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _notice(slug: str) -> Notice | None:
+    return Notice.objects.filter(slug=slug, published_at__isnull=False).select_related("round").first()
+
+
+@require_GET
+def notice_public(request, slug: str):
+    if (throttled := _limited(request, "notice", PAGE_LIMIT)) is not None:
+        return throttled
+    notice = _notice(slug)
+    today = timezone.localdate()
+    if notice is None:
+        return _public(render(request, "reviews/public_notice_missing.html", status=404))
+    if today > notice.end_date:
+        return _public(render(request, "reviews/public_notice_ended.html", {"notice": notice}, status=410))
+    entries = list(notice.entries.all().only("number", "name", "unit", "qualification_type", "registration_kind",
+                                             "conclusion", "distinguisher"))
+    return _public(render(request, "reviews/public_notice.html", {
+        "notice": notice, "entries": entries, "open": services.notice_is_open(notice, today),
+        "any_distinguisher": any(e.distinguisher for e in entries), "sent": request.GET.get("sent") == "1",
+    }))
+
+
+@require_POST
+def objection_public(request, slug: str):
+    if (throttled := _limited(request, "objection", OBJECTION_LIMIT)) is not None:
+        return throttled
+    notice = _notice(slug)
+    if notice is None:
+        return _public(render(request, "reviews/public_notice_missing.html", status=404))
+    number = request.POST.get("entry", "")
+    entry = notice.entries.filter(number=int(number)).first() if number.isdigit() else None
+    name, contact, content = (request.POST.get(k, "").strip() for k in ("name", "contact", "content"))
+    problems = []
+    if entry is None:
+        problems.append("请选择对哪一位提出异议（填写公示名单中的序号）")
+    if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
+        problems.append("请填写您的姓名（不超过50字）")
+    if not contact or len(contact) > 100:
+        problems.append("请填写联系电话或邮箱，以便告知处理结果")
+    if not content or len(content) > 2000:
+        problems.append("请填写异议内容（不超过2000字）")
+    if not problems:
+        try:
+            services.objection_file(notice=notice, entry=entry, name=name, contact=contact, content=content,
+                                    ip=client_ip(request))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        entries = list(notice.entries.all())
+        return _public(render(request, "reviews/public_notice.html", {
+            "notice": notice, "entries": entries, "open": services.notice_is_open(notice), "problems": problems,
+            "post": request.POST, "any_distinguisher": any(e.distinguisher for e in entries)}, status=400))
+    return redirect(f"{request.path.rsplit('objection/', 1)[0]}?sent=1")
+
+
+@require_GET
+def notice_public_pdf(request, slug: str):
+    if (throttled := _limited(request, "notice", PAGE_LIMIT)) is not None:
+        return throttled
+    notice = _notice(slug)
+    if notice is None or timezone.localdate() > notice.end_date:
+        return _public(render(request, "reviews/public_notice_missing.html", status=404))
+    from tqr.reviews.documents import notice_pdf
+
+    return _public(attachment_response(HttpResponse(notice_pdf(notice, request), content_type="application/pdf"),
+                                       f"{notice.title}.pdf"))

@@ -1,0 +1,201 @@
+"""Pages for visits: the school books a slot at the district office; the district sees each day's schedule,
+who has not booked, and registers the files as received. Thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
+from tqr.audit.services import record
+from tqr.core.downloads import attachment_response
+from tqr.documents.xlsx import XLSX_TYPE, build_xlsx
+from tqr.visits import services
+from tqr.visits.models import VisitBooking, VisitSlot
+from tqr.visits.selectors import schedule, school_choice
+from tqr.visits.services import VisitError, today
+
+
+def _round(request, round_id: int, action: str):
+    round_ = get_visible_or_404(request, visible_rounds(request.user).prefetch_related("phase_windows"), pk=round_id)
+    require(request, action, round_)
+    return round_
+
+
+def _slot_label(slot: VisitSlot) -> str:
+    return f"{slot.date.month}月{slot.date.day}日 {slot.start_time:%H:%M}—{slot.end_time:%H:%M}"
+
+
+# --- The school ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def visit_book(request, round_id: int):
+    """The school's booking and the coming days' slots with their remaining places."""
+    round_ = _round(request, round_id, "visit.book")
+    choice = school_choice(round_, request.user.organisation, day=today())
+    return render(request, "visits/book.html", {"round": round_, "unit": request.user.organisation,
+                                                "choice": choice, "day": today()})
+
+
+@login_required
+@require_POST
+def visit_book_slot(request, round_id: int, slot_id: int):
+    """Book this slot, or move the school's booking to it."""
+    round_ = _round(request, round_id, "visit.book")
+    slot = VisitSlot.objects.filter(round=round_, pk=slot_id).first()
+    if slot is None:
+        raise Http404
+    had = VisitBooking.objects.filter(round=round_, unit=request.user.organisation).values_list("slot_id", flat=True).first()
+    try:
+        services.booking_book(slot=slot, unit=request.user.organisation, actor=request.user)
+    except VisitError as exc:
+        messages.error(request, f"未能预约{_slot_label(slot)}：{exc.message}")
+    else:
+        done = "本校已预约" if had == slot.pk else "已改约到" if had else "已预约"
+        messages.success(request, f"{done}{_slot_label(slot)}。")
+    return redirect("visit_book", round_id=round_id)
+
+
+@login_required
+@require_POST
+def visit_cancel(request, round_id: int):
+    round_ = _round(request, round_id, "visit.book")
+    booking = VisitBooking.objects.filter(round=round_, unit=request.user.organisation).first()
+    if booking is None:
+        messages.error(request, "本校没有预约。")
+        return redirect("visit_book", round_id=round_id)
+    try:
+        services.booking_cancel(booking=booking, actor=request.user)
+    except VisitError as exc:
+        messages.error(request, f"未能取消：{exc.message}")
+    else:
+        messages.success(request, "已取消预约。请重新选择送审时段。")
+    return redirect("visit_book", round_id=round_id)
+
+
+# --- The district ----------------------------------------------------------------------------------
+
+
+class GenerateForm(forms.Form):
+    day_start = forms.TimeField(label="每天开始", initial=time(8, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    day_end = forms.TimeField(label="每天结束", initial=time(17, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label="每个时段（分钟）", initial=60, min_value=10, max_value=240)
+    capacity = forms.IntegerField(label="每个时段可约学校数", initial=3, min_value=1, max_value=50)
+    lunch = forms.BooleanField(label="12:00—14:00 午休不安排", initial=True, required=False)
+
+
+class SlotForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity = forms.IntegerField(label="可约学校数", initial=3, min_value=1, max_value=50)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+def _schedule_xlsx(round_, data) -> HttpResponse:
+    rows = []
+    for day in data.days:
+        for row in day.slots:
+            for b in row.bookings:
+                a = data.administrators.get(b.unit_id)
+                h = data.handovers.get(b.unit_id)
+                rows.append([day.day, f"{row.slot.start_time:%H:%M}—{row.slot.end_time:%H:%M}", row.slot.place,
+                             b.unit.code, b.unit.name, a.name if a else "", a.phone if a else "",
+                             "已报送" if h else "未报送",
+                             timezone.localtime(b.files_received_at) if b.files_received_at else None])
+    for r in data.not_booked:
+        rows.append([None, "未预约", "", r.unit.code, r.unit.name, r.administrator.name if r.administrator else "",
+                     r.administrator.phone if r.administrator else "", "已报送" if r.handover else "未报送", None])
+    record("export.visit_schedule", obj=round_, data={"rows": len(rows)})
+    body = build_xlsx("送审安排", ["日期", "时段", "地点", "机构代码", "单位", "注册管理员", "手机号码", "网上报送",
+                                "收到材料时间"], rows, title=f"{round_.title} 初审送审安排")
+    return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"初审送审安排-{round_.year}.xlsx")
+
+
+@login_required
+@require_GET
+def visit_schedule(request, round_id: int):
+    """Each day's schedule, the schools that have not booked, and (for the district) what it may change."""
+    round_ = _round(request, round_id, "round.view_handovers")
+    data = schedule(round_)
+    if request.GET.get("format") == "xlsx":
+        return _schedule_xlsx(round_, data)
+    return render(request, "visits/schedule.html", {
+        "round": round_, "schedule": data, "day": today(), "can_manage": can(request.user, "visit.manage", round_),
+        "generate_form": GenerateForm(), "slot_form": SlotForm(),
+    })
+
+
+@login_required
+@require_POST
+def visit_generate(request, round_id: int):
+    round_ = _round(request, round_id, "visit.manage")
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "生成时段的设置有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("visit_schedule", round_id=round_id)
+    d = form.cleaned_data
+    try:
+        result = services.slots_generate(round_=round_, day_start=d["day_start"], day_end=d["day_end"],
+                                         minutes=d["minutes"], capacity=d["capacity"],
+                                         lunch=services.LUNCH if d["lunch"] else None, actor=request.user)
+    except VisitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, result.message)
+    return redirect("visit_schedule", round_id=round_id)
+
+
+@login_required
+@require_POST
+def visit_slot_add(request, round_id: int):
+    round_ = _round(request, round_id, "visit.manage")
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "增加时段的填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("visit_schedule", round_id=round_id)
+    try:
+        slot = services.slot_create(round_=round_, actor=request.user, **form.cleaned_data)
+    except VisitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已增加时段 {_slot_label(slot)}。")
+    return redirect("visit_schedule", round_id=round_id)
+
+
+@login_required
+@require_POST
+def visit_slot_delete(request, round_id: int, slot_id: int):
+    round_ = _round(request, round_id, "visit.manage")
+    slot = VisitSlot.objects.filter(round=round_, pk=slot_id).first()
+    if slot is None:
+        raise Http404
+    try:
+        services.slot_delete(slot=slot, actor=request.user)
+    except VisitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除时段 {_slot_label(slot)}。")
+    return redirect("visit_schedule", round_id=round_id)
+
+
+@login_required
+@require_POST
+def visit_mark_received(request, round_id: int, booking_id: int):
+    round_ = _round(request, round_id, "visit.manage")
+    booking = VisitBooking.objects.select_related("unit").filter(round=round_, pk=booking_id).first()
+    if booking is None:
+        raise Http404
+    services.booking_mark_received(booking=booking, actor=request.user)
+    messages.success(request, f"已登记收到{booking.unit.name}的材料。")
+    return redirect(f"{reverse('visit_schedule', args=[round_id])}#day-{booking.slot.date:%Y%m%d}")
