@@ -195,6 +195,62 @@ def school_journey(browser, base: str, rid: int, password: str) -> list[Path]:
     return written
 
 
+def district_journey(browser, base: str, rid: int, password: str) -> list[Path]:
+    """After demo_advance --to notice: the review queue, one review, statistics, the notice (district and public)."""
+    written = []
+    import django
+
+    django.setup()
+    from tqr.reviews.models import Notice
+
+    notice = Notice.objects.filter(round_id=rid).first()
+    for width_name, viewport in WIDTHS.items():
+        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
+                                  accept_downloads=True)
+        page = ctx.new_page()
+
+        def shot(name: str, page=page, width_name=width_name) -> None:
+            target = OUT / f"{name}-{width_name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+
+        def download(selector: str, name: str, page=page) -> None:
+            with page.expect_download() as d:
+                page.click(selector)
+            target = OUT / name
+            d.value.save_as(str(target))
+            written.append(target)
+
+        if notice is not None:
+            page.goto(f"{base}/notices/{notice.slug}/")
+            shot("notice-public")
+            if width_name == "desktop":
+                download("a:has-text('下载公示')", "notice.pdf")
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", "qj_review1")
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        shot("dashboard-district")
+        page.goto(f"{base}/reviews/{rid}/")
+        shot("review-queue")
+        page.goto(f"{base}/reviews/{rid}/?proposal=deferred")
+        page.click("table.review a >> nth=0")
+        page.wait_for_load_state("networkidle")
+        shot("review-application")
+        page.goto(f"{base}/reviews/{rid}/statistics/")
+        shot("statistics-district")
+        if width_name == "desktop":
+            download("a:has-text('下载 PDF')", "statistics-district.pdf")
+            download("a:has-text('下载 Excel')", "statistics-district.xlsx")
+        page.goto(f"{base}/reviews/{rid}/notice/")
+        shot("notice-district")
+        page.goto(f"{base}/visits/{rid}/schedule/")
+        shot("visits-schedule")
+        ctx.close()
+    return written
+
+
 def documents() -> list[Path]:
     """Documents rendered straight from their builders with sample data (layout checks)."""
     from datetime import datetime
@@ -246,6 +302,8 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
                 ctx.close()
         written += teacher_journey(browser, base, rid, password)
         written += school_journey(browser, base, rid, password)
+        manage("demo_advance", "--to", "notice")
+        written += district_journey(browser, base, rid, password)
         browser.close()
     return written
 

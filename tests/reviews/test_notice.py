@@ -202,3 +202,9 @@ def test_the_report_locks_the_conclusions_and_the_city_sees_the_batch(world, rev
     assert "已于" in client_for("city_reviewer").get(f"/reviews/{world.round_a.pk}/notice/").content.decode()
     assert AuditEvent.objects.filter(action="round.report_to_city").count() == 1
     assert freeze_time  # imported for the other tests' style
+
+
+def test_the_public_list_can_be_searched_by_name_or_school(world, reviewed):
+    notice = published(world)
+    body = Client().get(f"/notices/{notice.slug}/?q=李四").content.decode()
+    assert "李四" in body and "<td>张三</td>" not in body and "查找到 1 人" in body

@@ -48,12 +48,23 @@ def notice_public(request, slug: str):
         return _public(render(request, "reviews/public_notice_missing.html", status=404))
     if today > notice.end_date:
         return _public(render(request, "reviews/public_notice_ended.html", {"notice": notice}, status=410))
-    entries = list(notice.entries.all().only("number", "name", "unit", "qualification_type", "registration_kind",
-                                             "conclusion", "distinguisher"))
-    return _public(render(request, "reviews/public_notice.html", {
-        "notice": notice, "entries": entries, "open": services.notice_is_open(notice, today),
-        "any_distinguisher": any(e.distinguisher for e in entries), "sent": request.GET.get("sent") == "1",
-    }))
+    return _public(render(request, "reviews/public_notice.html", _page_context(request, notice, today)))
+
+
+def _page_context(request, notice: Notice, today) -> dict:
+    """A page of 100 entries, optionally those whose name or school contains the search text."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    q = (request.GET.get("q") or "").strip()[:20]
+    entries = notice.entries.all().only("number", "name", "unit", "qualification_type", "registration_kind",
+                                        "conclusion", "distinguisher")
+    if q:
+        entries = entries.filter(Q(name__contains=q) | Q(unit__contains=q))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return {"notice": notice, "entries": page, "q": q, "open": services.notice_is_open(notice, today),
+            "any_distinguisher": notice.entries.exclude(distinguisher="").exists(),
+            "sent": request.GET.get("sent") == "1", "total": notice.entries.count()}
 
 
 @require_POST
@@ -82,10 +93,9 @@ def objection_public(request, slug: str):
         except ValidationError as exc:
             problems.extend(exc.messages)
     if problems:
-        entries = list(notice.entries.all())
-        return _public(render(request, "reviews/public_notice.html", {
-            "notice": notice, "entries": entries, "open": services.notice_is_open(notice), "problems": problems,
-            "post": request.POST, "any_distinguisher": any(e.distinguisher for e in entries)}, status=400))
+        context = _page_context(request, notice, timezone.localdate())
+        return _public(render(request, "reviews/public_notice.html",
+                              {**context, "problems": problems, "post": request.POST}, status=400))
     return redirect(f"{request.path.rsplit('objection/', 1)[0]}?sent=1")
 
 
