@@ -79,72 +79,87 @@ def round_id() -> int:
     return Round.objects.filter(district__code="500114").order_by("-year").values_list("pk", flat=True).first()
 
 
-def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
-    """t0001 walks the application wizard; every step is shot at both widths, the 申请表 is downloaded."""
+class Visit:
+    """One browser context at one width, logged in as someone; it collects the files it writes."""
+
+    def __init__(self, browser, base: str, width_name: str, username: str | None = None, password: str = ""):
+        self.base, self.width = base, width_name
+        self.context = browser.new_context(viewport=WIDTHS[width_name], locale="zh-CN",
+                                           is_mobile=width_name == "phone", accept_downloads=True)
+        self.page = self.context.new_page()
+        self.written: list[Path] = []
+        if username:
+            self.goto("/login/")
+            self.page.fill("#id_username", username)
+            self.page.fill("#id_password", password)
+            self.click("button[type=submit]")
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+
+    def click(self, selector: str) -> None:
+        self.page.click(selector)
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name: str) -> None:
+        target = OUT / f"{name}-{self.width}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        self.written.append(target)
+
+    def download(self, selector: str, name: str) -> None:
+        with self.page.expect_download() as d:
+            self.page.click(selector)
+        target = OUT / name
+        d.value.save_as(str(target))
+        self.written.append(target)
+
+    def close(self) -> list[Path]:
+        self.context.close()
+        return self.written
+
+
+def photo_file() -> Path:
     import io
 
     from PIL import Image, ImageDraw
 
-    written = []
-    photo = OUT / "photo-input.jpg"
     img = Image.new("RGB", (1200, 1600), (248, 248, 248))
     draw = ImageDraw.Draw(img)
     draw.ellipse((400, 350, 800, 850), fill=(224, 186, 160))
     draw.rectangle((300, 900, 900, 1600), fill=(40, 60, 110))
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=90)
-    photo.write_bytes(buf.getvalue())
-    for width_name, viewport in WIDTHS.items():
-        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
-                                  accept_downloads=True)
-        page = ctx.new_page()
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "t0002" if width_name == "phone" else "t0001")
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
+    target = ROOT / "var" / "sample-photo-input.jpg"
+    target.write_bytes(buf.getvalue())
+    return target
 
-        def shot(name: str, page=page, width_name=width_name) -> None:
-            target = OUT / f"wizard-{name}-{width_name}.png"
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
 
-        page.goto(f"{base}/apply/")
-        shot("1-readme")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("2-terms")
-        page.check("#id_accept")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("3-identity")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("4-certificate")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("5-notices")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("6-data")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        page.set_input_files("#id_photo", str(photo))
-        page.click("#photo-form button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("6-photo")
-        page.goto(f"{base}/apply/{rid}/")
-        shot("7-status-draft")
-        page.click("main .actions button.primary")
-        page.wait_for_load_state("networkidle")
-        shot("7-status-submitted")
+def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
+    """t0001 (desktop) and t0002 (phone) walk the application wizard; the 申请表 is downloaded."""
+    written = []
+    photo = photo_file()
+    for width_name in WIDTHS:
+        v = Visit(browser, base, width_name, "t0002" if width_name == "phone" else "t0001", password)
+        v.goto("/apply/")
+        v.shot("wizard-1-readme")
+        v.click("main button[type=submit]")
+        v.shot("wizard-2-terms")
+        v.page.check("#id_accept")
+        for name in ("3-identity", "4-certificate", "5-notices", "6-data"):
+            v.click("main button[type=submit]")
+            v.shot(f"wizard-{name}")
+        v.click("main button[type=submit]")
+        v.page.set_input_files("#id_photo", str(photo))
+        v.click("#photo-form button[type=submit]")
+        v.shot("wizard-6-photo")
+        v.goto(f"/apply/{rid}/")
+        v.shot("wizard-7-status-draft")
+        v.click("main .actions button.primary")
+        v.shot("wizard-7-status-submitted")
         if width_name == "desktop":
-            with page.expect_download() as download:
-                page.click("text=下载申请表（PDF）")
-            target = OUT / "application-form.pdf"
-            download.value.save_as(str(target))
-            written.append(target)
-        ctx.close()
+            v.download("text=下载申请表（PDF）", "application-form.pdf")
+        written += v.close()
     photo.unlink()
     return written
 
@@ -152,102 +167,58 @@ def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
 def school_journey(browser, base: str, rid: int, password: str) -> list[Path]:
     """The administrator of t0001's school: roster, checklist, proofs, statistics and hand-over."""
     written = []
-    for width_name, viewport in WIDTHS.items():
-        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
-                                  accept_downloads=True)
-        page = ctx.new_page()
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "sa_500114040")
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-
-        def shot(name: str, page=page, width_name=width_name) -> None:
-            target = OUT / f"school-{name}-{width_name}.png"
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
-
-        def download(selector: str, name: str, page=page) -> None:
-            with page.expect_download() as d:
-                page.click(selector)
-            target = OUT / name
-            d.value.save_as(str(target))
-            written.append(target)
-
-        page.goto(f"{base}/school/{rid}/roster/?show=due")
-        shot("roster")
-        page.click("table.roster a:has-text('核验')")
-        page.wait_for_load_state("networkidle")
-        shot("checklist")
+    for width_name in WIDTHS:
+        v = Visit(browser, base, width_name, "sa_500114040", password)
+        v.goto(f"/school/{rid}/roster/?show=due")
+        v.shot("school-roster")
+        v.click("table.roster a:has-text('核验')")
+        v.shot("school-checklist")
         if width_name == "desktop":
-            download("a:has-text('下载考核鉴定表')", "assessment-form.pdf")
-        page.goto(f"{base}/school/{rid}/handover/")
-        shot("statistics")
+            v.download("a:has-text('下载考核鉴定表')", "assessment-form.pdf")
+        v.goto(f"/school/{rid}/handover/")
+        v.shot("school-statistics")
         if width_name == "desktop":
-            download("a:has-text('下载 PDF')", "statistics-school.pdf")
-            download("a:has-text('下载 Excel')", "statistics-school.xlsx")
-            page.goto(f"{base}/school/{rid}/roster/")
-            page.click("button:has-text('批量出具考核鉴定表')")
-            page.wait_for_load_state("networkidle")
-            shot("proofs-job")
-            download("a:has-text('下载')", "assessment-forms-school-batch.pdf")
-        ctx.close()
+            v.download("a:has-text('下载 PDF')", "statistics-school.pdf")
+            v.download("a:has-text('下载 Excel')", "statistics-school.xlsx")
+            v.goto(f"/school/{rid}/roster/")
+            v.click("button:has-text('批量出具考核鉴定表')")
+            v.shot("school-proofs-job")
+            v.download("a:has-text('下载')", "assessment-forms-school-batch.pdf")
+        written += v.close()
     return written
 
 
 def district_journey(browser, base: str, rid: int, password: str) -> list[Path]:
-    """After demo_advance --to notice: the review queue, one review, statistics, the notice (district and public)."""
-    written = []
-    import django
-
-    django.setup()
+    """After demo_advance --to notice: the public notice, the review queue, one review, statistics, the notice."""
     from tqr.reviews.models import Notice
 
+    written = []
     notice = Notice.objects.filter(round_id=rid).first()
-    for width_name, viewport in WIDTHS.items():
-        ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone",
-                                  accept_downloads=True)
-        page = ctx.new_page()
-
-        def shot(name: str, page=page, width_name=width_name) -> None:
-            target = OUT / f"{name}-{width_name}.png"
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
-
-        def download(selector: str, name: str, page=page) -> None:
-            with page.expect_download() as d:
-                page.click(selector)
-            target = OUT / name
-            d.value.save_as(str(target))
-            written.append(target)
-
+    for width_name in WIDTHS:
+        public = Visit(browser, base, width_name)
         if notice is not None:
-            page.goto(f"{base}/notices/{notice.slug}/")
-            shot("notice-public")
+            public.goto(f"/notices/{notice.slug}/")
+            public.shot("notice-public")
             if width_name == "desktop":
-                download("a:has-text('下载公示')", "notice.pdf")
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "qj_review1")
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        shot("dashboard-district")
-        page.goto(f"{base}/reviews/{rid}/")
-        shot("review-queue")
-        page.goto(f"{base}/reviews/{rid}/?proposal=deferred")
-        page.click("table.review a >> nth=0")
-        page.wait_for_load_state("networkidle")
-        shot("review-application")
-        page.goto(f"{base}/reviews/{rid}/statistics/")
-        shot("statistics-district")
+                public.download("a:has-text('下载公示')", "notice.pdf")
+        written += public.close()
+        v = Visit(browser, base, width_name, "qj_review1", password)
+        v.shot("dashboard-district")
+        v.goto(f"/reviews/{rid}/")
+        v.shot("review-queue")
+        v.goto(f"/reviews/{rid}/?proposal=deferred")
+        v.click("table.review a >> nth=0")
+        v.shot("review-application")
+        v.goto(f"/reviews/{rid}/statistics/")
+        v.shot("statistics-district")
         if width_name == "desktop":
-            download("a:has-text('下载 PDF')", "statistics-district.pdf")
-            download("a:has-text('下载 Excel')", "statistics-district.xlsx")
-        page.goto(f"{base}/reviews/{rid}/notice/")
-        shot("notice-district")
-        page.goto(f"{base}/visits/{rid}/schedule/")
-        shot("visits-schedule")
-        ctx.close()
+            v.download("a:has-text('下载 PDF')", "statistics-district.pdf")
+            v.download("a:has-text('下载 Excel')", "statistics-district.xlsx")
+        v.goto(f"/reviews/{rid}/notice/")
+        v.shot("notice-district")
+        v.goto(f"/visits/{rid}/schedule/")
+        v.shot("visits-schedule")
+        written += v.close()
     return written
 
 
@@ -277,29 +248,16 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
     written = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for width_name, viewport in WIDTHS.items():
-            sessions: dict[str | None, object] = {}
+        for width_name in WIDTHS:
+            visits: dict[str | None, Visit] = {}
             for area, name, username, path in PAGES:
-                if username not in sessions:
-                    ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width_name == "phone")
-                    if username:
-                        pg = ctx.new_page()
-                        pg.goto(f"{base}/login/")
-                        pg.fill("#id_username", username)
-                        pg.fill("#id_password", password)
-                        pg.click("button[type=submit]")
-                        pg.wait_for_load_state("networkidle")
-                        pg.close()
-                    sessions[username] = ctx
-                page = sessions[username].new_page()
-                page.goto(base + path.format(round=rid))
-                page.wait_for_load_state("networkidle")
-                target = OUT / f"{area}-{name}-{width_name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                written.append(target)
-                page.close()
-            for ctx in sessions.values():
-                ctx.close()
+                if username not in visits:
+                    visits[username] = Visit(browser, base, width_name, username, password)
+                v = visits[username]
+                v.goto(path.format(round=rid))
+                v.shot(f"{area}-{name}")
+            for v in visits.values():
+                written += v.close()
         written += teacher_journey(browser, base, rid, password)
         written += school_journey(browser, base, rid, password)
         manage("demo_advance", "--to", "notice")

@@ -26,7 +26,7 @@ from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import today
 from tqr.core.downloads import attachment_response
-from tqr.documents.photos import PhotoError, process_photo
+from tqr.documents.photos import PhotoError
 from tqr.rules import flow
 from tqr.rules.flow import State
 
@@ -207,11 +207,10 @@ def application_photo(request, application_id: int, photo: File[UploadedFile], v
     require(request, "application.edit", app)
     crop = (crop_x, crop_y, crop_w, crop_h)
     try:
-        processed = process_photo(photo.read(), crop=crop if None not in crop else None)
+        app = services.application_set_photo(application=app, upload=photo.read(), actor=request.user,
+                                             crop=crop if None not in crop else None, version=version)
     except PhotoError as exc:
         return Status(400, {"detail": exc.message})
-    try:
-        app = services.application_set_photo(application=app, jpeg=processed.jpeg, actor=request.user, version=version)
     except ApplicationError as exc:
         return _error(exc)
     return application_out(app, request.user)

@@ -190,8 +190,17 @@ def _save(*, application: Application, data: dict, actor, version: int | None, s
     return app
 
 
+def application_set_photo(*, application: Application, upload: bytes, actor, crop=None,
+                          version: int | None = None) -> Application:
+    """Re-encode an uploaded photo (tqr.documents.photos) and keep it. PhotoError says what is wrong with it."""
+    from tqr.documents.photos import process_photo
+
+    return _set_photo(application=application, jpeg=process_photo(upload, crop=crop).jpeg, actor=actor,
+                      version=version)
+
+
 @transaction.atomic
-def application_set_photo(*, application: Application, jpeg: bytes, actor, version: int | None = None) -> Application:
+def _set_photo(*, application: Application, jpeg: bytes, actor, version: int | None) -> Application:
     app = _locked(application, version)
     if actor_kind(actor, app) != Actor.TEACHER:
         raise ApplicationError("只有申请人本人可以上传照片", code="wrong_actor", status=403)

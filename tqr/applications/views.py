@@ -25,7 +25,7 @@ from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import current_round, today
 from tqr.core.downloads import attachment_response
-from tqr.documents.photos import PhotoError, process_photo
+from tqr.documents.photos import PhotoError
 from tqr.rules import flow
 from tqr.rules.flow import Actor, State
 
@@ -147,19 +147,16 @@ def apply_photo(request, round_id: int):
     if request.method == "POST":
         form = PhotoForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["photo"]
             try:
-                processed = process_photo(upload.read(), crop=form.crop())
+                services.application_set_photo(application=app, upload=form.cleaned_data["photo"].read(),
+                                               crop=form.crop(), actor=request.user, version=_version(request))
             except PhotoError as exc:
                 form.add_error("photo", exc.message)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                return redirect("apply_photo", round_id=round_id)
             else:
-                try:
-                    services.application_set_photo(application=app, jpeg=processed.jpeg, actor=request.user,
-                                                   version=_version(request))
-                except ApplicationError as exc:
-                    messages.error(request, exc.message)
-                else:
-                    messages.success(request, "照片已保存，请核对下方效果；不满意可重新上传。")
+                messages.success(request, "照片已保存，请核对下方效果；不满意可重新上传。")
                 return redirect("apply_photo", round_id=round_id)
     return render(request, "applications/step_photo.html", _context(request, app, 6, form=form))
 
