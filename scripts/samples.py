@@ -222,6 +222,48 @@ def district_journey(browser, base: str, rid: int, password: str) -> list[Path]:
     return written
 
 
+def city_journey(browser, base: str, rid: int, password: str) -> list[Path]:
+    """After demo_advance --to archiving: the city's batches and sample, the district's stickers page; and the
+    documents of the end of the round (sampling record, sticker sheet, a final 申请表, an archive manifest)."""
+    from tqr.applications.documents import application_form_pdf
+    from tqr.applications.models import Application
+    from tqr.city.archive import manifest, teacher_package
+    from tqr.city.documents import sampling_record_pdf, sticker_sheet_pdf
+    from tqr.city.models import Sample, Sticker
+
+    written = []
+    for width_name in WIDTHS:
+        v = Visit(browser, base, width_name, "cq_review1", password)
+        v.goto("/city/")
+        v.shot("city-batches")
+        v.goto(f"/city/{rid}/sample/")
+        v.shot("city-sample")
+        written += v.close()
+        v = Visit(browser, base, width_name, "qj_review1", password)
+        v.goto(f"/reviews/{rid}/stickers/")
+        v.shot("district-stickers")
+        written += v.close()
+        public = Visit(browser, base, width_name)
+        public.goto("/lookup/")
+        public.shot("lookup-public")
+        written += public.close()
+    sample = Sample.objects.filter(round_id=rid).first()
+    final = Application.objects.filter(round_id=rid, state="final").order_by("id").first()
+    outputs = {
+        "sampling-record.pdf": sampling_record_pdf(sample) if sample else None,
+        "stickers.pdf": sticker_sheet_pdf(list(Sticker.objects.filter(application__round_id=rid)
+                                               .select_related("application", "registration")[:10])),
+        "application-form-final.pdf": application_form_pdf(final) if final else None,
+        "archive-manifest.json": manifest(teacher_package(final)) if final else None,
+    }
+    for name, body in outputs.items():
+        if body:
+            target = OUT / name
+            target.write_bytes(body)
+            written.append(target)
+    return written
+
+
 def documents() -> list[Path]:
     """Documents rendered straight from their builders with sample data (layout checks)."""
     from datetime import datetime
@@ -262,6 +304,8 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
         written += school_journey(browser, base, rid, password)
         manage("demo_advance", "--to", "notice")
         written += district_journey(browser, base, rid, password)
+        manage("demo_advance", "--to", "archiving")
+        written += city_journey(browser, base, rid, password)
         browser.close()
     return written
 

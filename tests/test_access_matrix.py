@@ -47,6 +47,7 @@ TO_APPLY = (302, "apply")  # somewhere in the teacher's wizard
 TO_SCHOOL = (302, "school")
 TO_JOB = (302, "jobs")
 TO_REVIEW = (302, "reviews")
+TO_CITY = (302, "city")
 TO_ROUND_PAGE = (302, "rounds")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
@@ -364,6 +365,59 @@ CASES = [
          audited=True, effect="application_state"),
     Case("api-objection_handle", "api:objection_handle", "POST", lambda w: (999999,), expect(401, 404),
          json_body={"outcome": "rejected", "handling": "x"}, audited=True),
+    # --- City (复审, 终审) and the district's end of the round ------------------------------------------
+    Case("city_home", "city_home", "GET", expected=expect(LOGIN, 403, (200, CITY)), audited=True),
+    Case("city_sample-get", "city_sample", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("city_sample-post", "city_sample", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_CITY, ("city_reviewer",)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("city_sample_record", "city_sample_record", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (404, ("reviewer_d1", *CITY, "reviewer_d2", "auditor"))),
+         audited=tuple(p for p in LOGGED_IN if p not in ("reviewer_d1", *CITY))),  # no sample yet: a plain 404
+    Case("city_sample_widen", "city_sample_widen", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (404, ("city_reviewer", "reviewer_d2", "auditor"))),
+         audited=tuple(p for p in LOGGED_IN if p != "city_reviewer")),
+    Case("city_final_approve", "city_final_approve", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_CITY, ("city_approver",)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("city_item_check", "city_item_check", "POST", lambda w: (999999,), expect(LOGIN, 404), audited=True),
+    Case("district_returns", "district_returns", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("district_answer", "district_answer", "POST", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (TO_REVIEW, ("reviewer_d1",))), data={"conclusion": "qualified"},
+         audited=True, effect="application_state"),
+    Case("district_stickers-get", "district_stickers", "GET", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("district_archive", "district_archive", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_REVIEW, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("district_stickers-post", "district_stickers", "POST", lambda w: (w.round_a.pk,),
+         expect(LOGIN, 403, (TO_REVIEW, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))),
+         data={"field": "affixed_at"}, audited=True),
+    # --- Lookup (注册状态查询: the public lookup is in PUBLIC_URL_NAMES; the batch is for employers) --------
+    *[Case(case_id, name, method, expected=expect(anonymous, 403, (ok, (*SCHOOL_ADMINS_A, "reviewer_d1", "reviewer_d2", *CITY))),
+           data=data, json_body=body, audited=True)
+      for case_id, name, method, anonymous, ok, data, body in (
+          ("status_lookup_batch-get", "status_lookup_batch", "GET", LOGIN, 200, None, None),
+          ("status_lookup_batch-post-no-file", "status_lookup_batch", "POST", LOGIN, 400, {}, None),
+          ("api-lookup_batch", "api:lookup_batch", "POST", 401, 200, None,
+           [{"certificate_number": "20085011420000001", "name": "张三"}]))],
+    # The same through the API. READS: the round's district and the city may read; ALLOWED: who may act.
+    *[Case(f"api-{name}", f"api:{name}", "GET", lambda w: (w.round_a.pk,),
+           expect(401, 403, (ok, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))),
+           audited=tuple(p for p in LOGGED_IN if ok == 200 or p not in ("reviewer_d1", *CITY)))
+      for name, ok in (("sample", 404), ("sample_verify", 404), ("sample_items", 200), ("final", 404),
+                       ("stickers", 200))],  # 404: nothing drawn or approved yet, a plain 404 for those who may read
+    *[Case(f"api-{name}", f"api:{name}", "POST", lambda w: (w.round_a.pk,),
+           expect(401, 403, (ok, (actor,)), (404, ("reviewer_d2", "auditor"))), json_body=body,
+           audited=tuple(p for p in LOGGED_IN if p != actor))
+      for name, actor, ok, body in (("sample_draw", "city_reviewer", 409, {}),
+                                    ("sample_widen", "city_reviewer", 404, {"stratum": "x"}),
+                                    ("final_approve", "city_approver", 409, {}),
+                                    ("stickers_mark", "reviewer_d1", 200, {"stickers": [], "field": "affixed_at"}))],
+    Case("api-item_check", "api:item_check", "POST", lambda w: (999999,), expect(401, 404),
+         json_body={"result": "conforms"}, audited=True),
+    Case("api-district_answer", "api:district_answer", "POST", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (409, ("reviewer_d1",))), json_body={"conclusion": "qualified"},
+         audited=True, effect="application_state"),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -494,6 +548,8 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith("/rounds/") and location.endswith("/announcement/"), location
     elif target == "school":
         assert location.startswith("/school/"), location
+    elif target == "city":
+        assert location.startswith("/city/"), location
     elif target == "reviews":
         assert location.startswith("/reviews/"), location
     elif target == "jobs":
@@ -530,7 +586,7 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW) and case.method == "POST")
+        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

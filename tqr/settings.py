@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "tqr.applications",
     "tqr.visits",
     "tqr.reviews",
+    "tqr.city",
     "tqr.api",
 ]
 

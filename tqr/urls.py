@@ -7,6 +7,7 @@ from tqr.accounts import views as account_views
 from tqr.api.api import api
 from tqr.applications import school_urls
 from tqr.campaigns import views as campaign_views
+from tqr.city import urls as city_urls
 from tqr.core import job_views
 from tqr.core import views as core_views
 from tqr.reviews import urls as review_urls
@@ -18,6 +19,7 @@ admin.site.index_title = "机构、账号、注册年度与设置"
 # URL names reachable without login (the route-coverage test in tests/test_routes.py reads this list).
 PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
                     "notice_public", "objection_public", "notice_public_pdf"}
+PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: public on purpose, rate-limited
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -29,7 +31,10 @@ urlpatterns = [
     path("teachers/", include("tqr.teachers.urls")),
     path("school/", include("tqr.applications.school_urls")),
     path("reviews/", include("tqr.reviews.urls")),
+    path("reviews/", include(city_urls.district_urlpatterns)),
+    path("city/", include("tqr.city.urls")),
     path("notices/", include(review_urls.public_urlpatterns)),
+    path("lookup/", include("tqr.lookup.urls")),
     path("visits/", include("tqr.visits.urls")),
     path("jobs/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),

@@ -17,7 +17,7 @@ def rules_modules() -> list[str]:
 
 
 def test_rules_package_has_the_expected_modules():
-    assert {"tqr.rules.engine", "tqr.rules.identifiers", "tqr.rules.workdays"} <= set(rules_modules())
+    assert {"tqr.rules.engine", "tqr.rules.identifiers", "tqr.rules.sampling", "tqr.rules.workdays"} <= set(rules_modules())
 
 
 def test_importing_the_rules_does_not_import_django():

@@ -142,6 +142,7 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "organisation.view": lambda u, o: visible_organisations(u).filter(pk=o.pk).exists(),
     "teacher.view": lambda u, t: visible_teachers(u).filter(pk=t.pk).exists(),
     "teacher.import": lambda u, _: u.role in (Role.SCHOOL_ADMIN, Role.DISTRICT_REVIEWER),
+    "lookup.batch": lambda u, _: u.role in (Role.SCHOOL_ADMIN, Role.DISTRICT_REVIEWER, *CITY_STAFF),  # 批量查询注册状态
     "application.view": lambda u, a: visible_applications(u).filter(pk=a.pk).exists(),
     # On-site confirmation is done by the administrator of the application's confirmation point.
     "application.confirm": lambda u, a: u.role == Role.SCHOOL_ADMIN and u.organisation_id == a.confirmation_point_id,
@@ -153,6 +154,9 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "round.view_review": lambda u, r: _round_district_staff(u, r)
     or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
     "application.review": lambda u, a: u.role == Role.DISTRICT_REVIEWER and u.organisation_id == a.round.district_id,
+    # The city (obj: Round): reviewers draw and check the sample (复审), approvers give the final review.
+    "city.sample": lambda u, r: u.role == Role.CITY_REVIEWER and r.district.parent_id == u.organisation_id,
+    "city.approve": lambda u, r: u.role == Role.CITY_APPROVER and r.district.parent_id == u.organisation_id,
     "round.view_handovers": lambda u, r: _round_district_staff(u, r)
     or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
     # Visits for the initial review (obj: Round): a school of the district books, its district runs them.

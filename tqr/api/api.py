@@ -12,7 +12,9 @@ from tqr.accounts.permissions import get_visible_or_404, visible_organisations, 
 from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
+from tqr.api.city import router as city_router
 from tqr.api.imports import router as imports_router
+from tqr.api.lookup import router as lookup_router
 from tqr.api.reviews import router as reviews_router
 from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
 from tqr.api.school import router as school_router
@@ -131,5 +133,7 @@ api.add_router("/", campaigns_router)
 api.add_router("/", applications_router)
 api.add_router("/", school_router)
 api.add_router("/", reviews_router)
+api.add_router("/", city_router)
 api.add_router("/", imports_router)
 api.add_router("/", visits_router)
+api.add_router("/", lookup_router)

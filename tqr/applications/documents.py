@@ -97,4 +97,10 @@ def assessment_form_data(app: Application) -> AssessmentFormData:
 
 
 def application_form_pdf(app: Application) -> bytes:
-    return build_application_form(application_form_data(app))
+    """The 申请表; after the final review it is re-issued with the conclusion in the registration body's box."""
+    conclusion = None
+    if app.state == "final":
+        registration = app.teacher.registrations.filter(year=app.round.year).first()
+        on = registration.valid_from if registration and registration.valid_from else timezone.localdate()
+        conclusion = f"注册结论：{app.get_conclusion_display()}  {on.year}年{on.month}月{on.day}日"
+    return build_application_form(application_form_data(app, conclusion=conclusion))

@@ -56,6 +56,23 @@ def next_step(app: Application, day: date) -> NextStep:
                         f"{PHASE_LABELS[Phase.INITIAL_REVIEW]}：{_span(review)}" if review else "")
     if state == State.ABANDONED:
         return NextStep("未在规定时间内完成现场确认，视为自动放弃本年度注册。可在下一年度再次申请。")
+    if state in (State.REVIEWED, State.PUBLISHED):
+        notice = r.window(Phase.NOTICE)
+        return NextStep("区县已完成初审，初审结论将在公示期内公开。",
+                        f"{PHASE_LABELS[Phase.NOTICE]}：{_span(notice)}" if notice else "")
+    if state in (State.REPORTED, State.CITY_RETURNED):
+        final = r.window(Phase.FINAL_REVIEW)
+        return NextStep("初审结论已上报市级，等待复审和终审。",
+                        f"{PHASE_LABELS[Phase.FINAL_REVIEW]}：{_span(final)}" if final else "")
+    if state == State.FINAL:
+        registration = app.teacher.registrations.filter(year=r.year).first()
+        if app.conclusion == "qualified" and registration and registration.valid_until:
+            return NextStep(f"注册结论：合格。注册有效期至 {registration.valid_until.year}年{registration.valid_until.month}月"
+                            f"{registration.valid_until.day}日。区教委将在证书注册页粘贴注册贴并盖章。")
+        if app.conclusion == "deferred":
+            return NextStep(f"注册结论：暂缓注册（{app.conclusion_reason}）。达到注册条件后，可在以后年度重新申请注册，"
+                            "届时按“暂缓后再次申请”办理。")
+        return NextStep(f"注册结论：{app.get_conclusion_display()}（{app.conclusion_reason}）。")
     return NextStep("")
 
 

@@ -64,6 +64,9 @@ def actor_kind(user, application: Application) -> Actor | None:
         return Actor.SCHOOL
     if user.role == Role.DISTRICT_REVIEWER and user.organisation_id == application.round.district_id:
         return Actor.DISTRICT
+    if user.role in (Role.CITY_REVIEWER, Role.CITY_APPROVER) and \
+            user.organisation_id == application.round.district.parent_id:
+        return Actor.CITY
     return None
 
 
@@ -128,7 +131,7 @@ def application_start(*, round_: Round, teacher: TeacherProfile, actor) -> Appli
 
 
 def _locked(application: Application, version: int | None) -> Application:
-    app = Application.objects.select_for_update().select_related("round", "teacher").get(pk=application.pk)
+    app = Application.objects.select_for_update().select_related("round", "round__district", "teacher").get(pk=application.pk)
     if version is not None and app.version != version:
         raise ApplicationError("申请已在别处被修改（可能是学校刚刚处理了它），请刷新页面后再操作。",
                                code="stale", status=409)
@@ -321,7 +324,7 @@ def _transition(*, application: Application, action: str, actor, note: str, vers
     return app
 
 
-CONCLUDING = {"review", "revise", "objection_revise"}
+CONCLUDING = {"review", "revise", "objection_revise", "city_resubmit"}
 CONCLUSION_LABELS = {"qualified": "合格", "deferred": "暂缓注册", "unqualified": "不合格"}
 
 

@@ -17,7 +17,8 @@ from tqr.rules.flow import State
 CERT_TYPES = ("kindergarten", "primary", "junior", "senior", "vocational", "vocational_practice")
 KINDS = ("first", "periodic", "reapply")
 CONCLUSIONS = ("qualified", "deferred", "unqualified", "pending")
-CONFIRMED_OR_LATER = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED)
+CONFIRMED_OR_LATER = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED, State.CITY_RETURNED,
+                      State.FINAL)
 APPLIED = (State.SUBMITTED, State.RETURNED, State.ABANDONED, *CONFIRMED_OR_LATER)
 
 

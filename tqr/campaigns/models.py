@@ -39,6 +39,10 @@ class Round(models.Model):
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("1"))],
     )
     sample_all_non_qualified = models.BooleanField(_("暂缓及不合格全部抽查"), default=True)
+    discrepancy_threshold = models.DecimalField(
+        _("扩大抽查的不符率"), max_digits=4, decimal_places=3, default=Decimal("0.200"),
+        help_text=_("某层抽查发现的不符比例达到此值时，可扩大到该层全部"),
+    )
     validity_years = models.PositiveIntegerField(_("注册有效期（年）"), default=5)
     created_at = models.DateTimeField(auto_now_add=True)
 

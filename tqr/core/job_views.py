@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -33,8 +35,11 @@ def job_download(request, job_id):
     if job.status != Job.Status.DONE or not job.file:
         raise Http404
     record("file.download", obj=job, data={"kind": job.kind})
-    return attachment_response(FileResponse(job.file.open("rb"), content_type="application/pdf"),
-                               job.filename or "download.pdf")
+    content_type = {".pdf": "application/pdf", ".zip": "application/zip",
+                    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(
+        Path(job.filename or "").suffix.lower(), "application/octet-stream")
+    return attachment_response(FileResponse(job.file.open("rb"), content_type=content_type),
+                               job.filename or "download.bin")
 
 
 @login_required

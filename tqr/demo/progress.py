@@ -34,6 +34,11 @@ from tqr.rules.phases import PHASE_ORDER, Phase
 ORDER = {p: i for i, p in enumerate(PHASE_ORDER)}
 
 
+def _roll(seed: int, *keys) -> float:
+    """A number in [0, 1) fixed by the seed and the keys: each teacher's fate is the same on every run."""
+    return random.Random(":".join(map(str, (seed, *keys)))).random()
+
+
 def _photo() -> bytes:
     import io
 
@@ -56,19 +61,20 @@ def _move(round_: Round, phase: Phase, today: date) -> None:
     round_.refresh_from_db()
 
 
-def _apply(round_: Round, rng: random.Random, photo: bytes, share: float) -> int:
+def _apply(round_: Round, seed: int, photo: bytes, share: float) -> int:
     due = TeacherEvaluation.objects.filter(round=round_, in_scope=True, valid=True).select_related(
         "teacher", "teacher__user").order_by("teacher_id")
     done = 0
     for ev in due:
         t = ev.teacher
-        if t.user_id is None or Application.objects.filter(round=round_, teacher=t).exists() or rng.random() > share:
+        if t.user_id is None or _roll(seed, "apply", t.pk) > share or \
+                Application.objects.filter(round=round_, teacher=t).exists():
             continue
         app = application_start(round_=round_, teacher=t, actor=t.user)
         app = application_save(application=app, actor=t.user, step=6, accept_terms=True,
                                data={"hire_date": t.hire_date or date(2010, 9, 1), "phone": t.phone or "13800000000"})
         app.photo.save("photo.jpg", ContentFile(photo), save=True)
-        if rng.random() < 0.97:  # a few drafts are never submitted
+        if _roll(seed, "submit", t.pk) < 0.97:  # a few drafts are never submitted
             try:
                 application_transition(application=app, action="submit", actor=t.user)
             except ApplicationError:
@@ -83,13 +89,13 @@ def _admin(unit_id: int, cache: dict) -> User | None:
     return cache[unit_id]
 
 
-def _confirm(round_: Round, rng: random.Random) -> None:
+def _confirm(round_: Round, seed: int) -> None:
     admins: dict = {}
     for app in Application.objects.filter(round=round_, state=State.SUBMITTED).order_by("id"):
         admin = _admin(app.confirmation_point_id, admins)
         if admin is None:
             continue
-        roll = rng.random()
+        roll = _roll(seed, "confirm", app.teacher_id)
         if roll < 0.03:
             application_transition(application=app, action="return", actor=admin,
                                    note="缺少聘用合同复印件，请补交后重新提交")
@@ -129,6 +135,19 @@ def _publish(round_: Round, reviewer: User, today: date):
     return notice
 
 
+def _let_the_notice_period_pass(round_: Round, to: Phase, today: date) -> None:
+    """A demo advanced earlier only to the notice has a period still running: move it where the final
+    schedule puts it, in the past, as if the days had gone by."""
+    from tqr.reviews.models import Notice
+    from tqr.reviews.services import notice_end
+
+    notice = Notice.objects.get(round=round_)
+    if notice.end_date < today:
+        return
+    start = next(s for s in place_today(today, to) if s.phase == Phase.NOTICE).start
+    Notice.objects.filter(pk=notice.pk).update(start_date=start, end_date=notice_end(start, notice.workdays))
+
+
 def _close_and_report(round_: Round, reviewer: User) -> None:
     from tqr.reviews import services
 
@@ -140,18 +159,48 @@ def _close_and_report(round_: Round, reviewer: User) -> None:
     services.report_to_city(round_=round_, actor=reviewer)
 
 
+def _city(round_: Round, to: Phase, today: date) -> None:
+    """复审: draw and check the sample (one discrepancy, answered by the district); 终审; then 登记 and 归档."""
+    from tqr.city import services as city
+    from tqr.city.models import Sample, Sticker
+
+    reviewer = User.objects.filter(role=Role.CITY_REVIEWER, organisation=round_.district.parent).first()
+    approver = User.objects.filter(role=Role.CITY_APPROVER, organisation=round_.district.parent).first()
+    district = User.objects.filter(role=Role.DISTRICT_REVIEWER, organisation=round_.district).order_by("username").first()
+    sample = Sample.objects.filter(round=round_).first() or city.sample_draw(round_=round_, actor=reviewer)
+    if ORDER[to] < ORDER[Phase.FINAL_REVIEW]:
+        return
+    for n, item in enumerate(sample.items.filter(result="").order_by("id")):
+        discrepancy = n == 0
+        city.item_check(item=item, actor=reviewer, result="discrepancy" if discrepancy else "conforms",
+                        note="年度考核证明复印件未加盖学校公章（演示）" if discrepancy else "")
+        if discrepancy:
+            app = Application.objects.get(pk=item.application_id)
+            city.district_answer(application=app, conclusion=app.conclusion, actor=district,
+                                 reason=app.conclusion_reason or "已补盖公章，材料相符")
+    _move(round_, Phase.FINAL_REVIEW, today)
+    if not hasattr(round_, "final_approval"):
+        city.final_approve(round_=round_, actor=approver, day=round_.window(Phase.FINAL_REVIEW).start_date)
+    stickers = list(Sticker.objects.filter(application__round=round_))
+    if ORDER[to] >= ORDER[Phase.RECORDING]:
+        city.stickers_mark(stickers=stickers, actor=district, field="printed_at")
+        city.stickers_mark(stickers=stickers, actor=district, field="affixed_at")
+    if ORDER[to] >= ORDER[Phase.ARCHIVING]:
+        city.stickers_mark(stickers=stickers, actor=district, field="personnel_file_at")
+        city.stickers_mark(stickers=stickers, actor=district, field="district_archive_at")
+
+
 def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = None, share: float = 0.9) -> dict:
     """Bring the round's applications to where they would stand in phase `to`. Idempotent per step."""
     today = today or timezone.localdate()
-    rng = random.Random(seed)
     reviewer = User.objects.filter(role=Role.DISTRICT_REVIEWER, organisation=round_.district).order_by("username").first()
     with transaction.atomic():
         _move(round_, Phase.APPLICATION, today)
         evaluate_round(round_)
-        _apply(round_, rng, _photo(), share)
+        _apply(round_, seed, _photo(), share)
         if ORDER[to] >= ORDER[Phase.CONFIRMATION]:
             _move(round_, Phase.CONFIRMATION, today)
-            _confirm(round_, rng)
+            _confirm(round_, seed)
         if ORDER[to] >= ORDER[Phase.INITIAL_REVIEW]:
             _move(round_, Phase.INITIAL_REVIEW, today)
             school.process_deadlines(now=timezone.now() + timedelta(minutes=1))
@@ -164,7 +213,12 @@ def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = 
         if ORDER[to] >= ORDER[Phase.SECONDARY_REVIEW] and not hasattr(round_, "city_report"):
             _move(round_, Phase.SECONDARY_REVIEW, today)
             round_.refresh_from_db()
+            _let_the_notice_period_pass(round_, to, today)
             _close_and_report(round_, reviewer)
+        if ORDER[to] >= ORDER[Phase.SECONDARY_REVIEW]:
+            _move(round_, Phase.SECONDARY_REVIEW, today)
+            round_.refresh_from_db()
+            _city(round_, to, today)
         _move(round_, to, today)
     counts: dict = {}
     for state in Application.objects.filter(round=round_).values_list("state", flat=True):

@@ -15,8 +15,8 @@ from tqr.applications.models import Application
 from tqr.campaigns.models import Round
 from tqr.rules.flow import State
 
-QUEUE_STATES = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED)
-REVIEWED_STATES = (State.REVIEWED, State.PUBLISHED, State.REPORTED)
+QUEUE_STATES = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED, State.CITY_RETURNED, State.FINAL)
+REVIEWED_STATES = (State.REVIEWED, State.PUBLISHED, State.REPORTED, State.CITY_RETURNED, State.FINAL)
 
 PROPOSALS = {"qualified": "合格", "deferred": "暂缓注册", "unqualified": "不合格", "needs_review": "需人工审核"}
 SORTS = {"unit": ("confirmation_point__code", "name"), "name": ("name",), "proposal": ("proposal", "name"),

@@ -23,6 +23,8 @@ class State(StrEnum):
     REVIEWED = "reviewed"
     PUBLISHED = "published"
     REPORTED = "reported"
+    CITY_RETURNED = "city_returned"
+    FINAL = "final"
 
 
 STATE_LABELS: dict[State, str] = {
@@ -34,6 +36,8 @@ STATE_LABELS: dict[State, str] = {
     State.REVIEWED: "区县初审已完成，待公示",
     State.PUBLISHED: "初审结论公示中",
     State.REPORTED: "已上报市级，待复审",
+    State.CITY_RETURNED: "复审发现问题，已退回区县核实",
+    State.FINAL: "终审完成，注册结论已生效",
 }
 
 
@@ -41,6 +45,7 @@ class Actor(StrEnum):
     TEACHER = "teacher"  # the applicant, on their own application
     SCHOOL = "school"  # the registration administrator of the unit where the teacher registers
     DISTRICT = "district"  # a reviewer of the round's district
+    CITY = "city"  # the city's reviewers (复审) and approvers (终审)
     SYSTEM = "system"  # deadlines
 
 
@@ -84,6 +89,12 @@ TRANSITIONS: tuple[Transition, ...] = (
        after=Phase.INITIAL_REVIEW),
     # 公示期满，上报初审数据 — the notice service checks the period has ended and objections are handled.
     _t("report", "上报市级", {State.PUBLISHED}, State.REPORTED, Actor.DISTRICT, after=Phase.NOTICE),
+    # 三（五）复审: a sampled application whose evidence does not hold goes back to the district, which
+    # corrects it (possibly changing the conclusion) and sends it up again.
+    _t("city_return", "退回区县核实", {State.REPORTED}, State.CITY_RETURNED, Actor.CITY, after=Phase.NOTICE),
+    _t("city_resubmit", "核实后重新上报", {State.CITY_RETURNED}, State.REPORTED, Actor.DISTRICT, after=Phase.NOTICE),
+    # 三（六）终审: the city approves the district's batch; the conclusions take effect.
+    _t("finalise", "终审通过", {State.REPORTED}, State.FINAL, Actor.CITY, after=Phase.FINAL_REVIEW),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 

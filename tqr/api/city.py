@@ -1,0 +1,225 @@
+"""The city's part as JSON: the sample (draw, verify, items, check, widen), the district's answers, the final
+review and the stickers — over the same services and permissions as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Schema, Status
+
+from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
+from tqr.api.schemas import ErrorOut
+from tqr.city import services
+from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
+
+router = Router(tags=["市级：复审、终审与登记"])
+
+
+class SampleIn(Schema):
+    by_qualification: bool = False
+
+
+class SampleOut(Schema):
+    id: int
+    population_size: int
+    population_hash: str
+    seed: str
+    seed_hash: str
+    rate: float
+    by_qualification: bool
+    include_non_qualified: bool
+    chosen: list[int]
+    widened: list[str]
+    drawn_at: Any
+
+
+class ItemOut(Schema):
+    id: int
+    application_id: int
+    name: str
+    stratum: str
+    reason: str
+    result: str
+    note: str
+
+
+class CheckIn(Schema):
+    result: str
+    note: str = ""
+
+
+class VerifyOut(Schema):
+    ok: bool
+    problems: list[str]
+    population_changed: bool
+
+
+class AnswerIn(Schema):
+    conclusion: str
+    reason: str = ""
+
+
+class WidenIn(Schema):
+    stratum: str
+
+
+class FinalOut(Schema):
+    approved_at: Any
+    valid_from: Any
+    valid_until: Any
+    counts: dict[str, int]
+
+
+class StickerOut(Schema):
+    id: int
+    application_id: int
+    name: str
+    conclusion: str
+    valid_until: Any
+    code: str
+    printed_at: Any
+    affixed_at: Any
+    personnel_file_at: Any
+    district_archive_at: Any
+
+
+class MarkIn(Schema):
+    stickers: list[int]
+    field: str  # printed_at | affixed_at | personnel_file_at | district_archive_at
+
+
+def _round(request, round_id: int, action: str = "round.view_review"):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, action, round_)
+    return round_
+
+
+def _invalid(exc: ValidationError):
+    return Status(409, {"detail": "；".join(exc.messages)})
+
+
+def sample_out(s: Sample) -> dict:
+    return {"id": s.pk, "population_size": len(s.population), "population_hash": s.population_hash, "seed": s.seed,
+            "seed_hash": s.seed_hash, "rate": float(s.rate), "by_qualification": s.by_qualification,
+            "include_non_qualified": s.include_non_qualified, "chosen": s.chosen, "widened": s.widened,
+            "drawn_at": s.drawn_at}
+
+
+@router.get("/city/rounds/{round_id}/sample", response={200: SampleOut, 403: ErrorOut, 404: ErrorOut},
+            summary="复审样本（总体哈希、种子、抽中名单）")
+def sample(request, round_id: int):
+    s = Sample.objects.filter(round=_round(request, round_id)).first()
+    return sample_out(s) if s else Status(404, {"detail": "尚未抽取样本"})
+
+
+@router.post("/city/rounds/{round_id}/sample", response={201: SampleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="抽取复审样本（每批次一次）")
+def sample_draw(request, round_id: int, body: SampleIn):
+    round_ = _round(request, round_id, "city.sample")
+    try:
+        return Status(201, sample_out(services.sample_draw(round_=round_, actor=request.user,
+                                                           by_qualification=body.by_qualification)))
+    except ValidationError as exc:
+        return _invalid(exc)
+
+
+@router.get("/city/rounds/{round_id}/sample/verify", response={200: VerifyOut, 403: ErrorOut, 404: ErrorOut},
+            summary="复算核验样本")
+def sample_verify(request, round_id: int):
+    s = Sample.objects.filter(round=_round(request, round_id)).first()
+    if s is None:
+        return Status(404, {"detail": "尚未抽取样本"})
+    check = services.sample_verify(s)
+    return {"ok": check.ok, "problems": check.problems, "population_changed": check.population_changed}
+
+
+@router.get("/city/rounds/{round_id}/sample/items", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+            summary="样本各项及核查结果")
+def sample_items(request, round_id: int):
+    s = Sample.objects.filter(round=_round(request, round_id)).first()
+    items = s.items.select_related("application") if s else []
+    return [{"id": i.pk, "application_id": i.application_id, "name": i.application.name, "stratum": i.stratum,
+             "reason": i.reason, "result": i.result, "note": i.note} for i in items]
+
+
+@router.post("/city/items/{item_id}/check", response={200: ItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="记录核查结果（不符即退回区县核实）")
+def item_check(request, item_id: int, body: CheckIn):
+    item = get_visible_or_404(request, SampleItem.objects.filter(sample__round__in=visible_rounds(request.user))
+                              .select_related("sample__round", "application"), pk=item_id)
+    require(request, "city.sample", item.sample.round)
+    try:
+        i = services.item_check(item=item, result=body.result, note=body.note[:2000], actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return {"id": i.pk, "application_id": i.application_id, "name": i.application.name, "stratum": i.stratum,
+            "reason": i.reason, "result": i.result, "note": i.note}
+
+
+@router.post("/city/rounds/{round_id}/sample/widen", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="不符率达标时扩大到全层")
+def sample_widen(request, round_id: int, body: WidenIn):
+    round_ = _round(request, round_id, "city.sample")
+    s = Sample.objects.filter(round=round_).first()
+    if s is None:
+        return Status(404, {"detail": "尚未抽取样本"})
+    try:
+        return {"added": services.sample_widen(sample=s, stratum=body.stratum, actor=request.user)}
+    except ValidationError as exc:
+        return _invalid(exc)
+
+
+@router.post("/city/applications/{application_id}/answer", response={200: dict, 403: ErrorOut, 404: ErrorOut,
+                                                                   409: ErrorOut}, summary="区县核实后重新上报")
+def district_answer(request, application_id: int, body: AnswerIn):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "application.review", app)
+    try:
+        app = services.district_answer(application=app, conclusion=body.conclusion, reason=body.reason[:2000],
+                                       actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return {"id": app.pk, "state": app.state, "conclusion": app.conclusion}
+
+
+@router.post("/city/rounds/{round_id}/final", response={201: FinalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="终审（结论生效、给出注册有效期）")
+def final_approve(request, round_id: int):
+    round_ = _round(request, round_id, "city.approve")
+    try:
+        a = services.final_approve(round_=round_, actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, {"approved_at": a.approved_at, "valid_from": a.valid_from, "valid_until": a.valid_until,
+                        "counts": a.counts})
+
+
+@router.get("/city/rounds/{round_id}/final", response={200: FinalOut, 403: ErrorOut, 404: ErrorOut}, summary="终审情况")
+def final(request, round_id: int):
+    a = FinalApproval.objects.filter(round=_round(request, round_id)).first()
+    if a is None:
+        return Status(404, {"detail": "尚未终审"})
+    return {"approved_at": a.approved_at, "valid_from": a.valid_from, "valid_until": a.valid_until, "counts": a.counts}
+
+
+@router.get("/reviews/rounds/{round_id}/stickers", response={200: list[StickerOut], 403: ErrorOut, 404: ErrorOut},
+            summary="注册贴与归档登记")
+def stickers(request, round_id: int):
+    rows = Sticker.objects.filter(application__round=_round(request, round_id)).select_related("application",
+                                                                                                "registration")
+    return [{"id": s.pk, "application_id": s.application_id, "name": s.application.name,
+             "conclusion": s.registration.conclusion, "valid_until": s.registration.valid_until, "code": s.code,
+             "printed_at": s.printed_at, "affixed_at": s.affixed_at, "personnel_file_at": s.personnel_file_at,
+             "district_archive_at": s.district_archive_at} for s in rows]
+
+
+@router.post("/reviews/rounds/{round_id}/stickers/mark", response={200: dict, 400: ErrorOut, 403: ErrorOut,
+                                                                   404: ErrorOut}, summary="登记注册贴粘贴或申请表归档")
+def stickers_mark(request, round_id: int, body: MarkIn):
+    round_ = _round(request, round_id, "round.review")
+    chosen = list(Sticker.objects.filter(application__round=round_, pk__in=body.stickers[:2000]))
+    try:
+        return {"marked": services.stickers_mark(stickers=chosen, actor=request.user, field=body.field)}
+    except ValueError:
+        return Status(400, {"detail": "field 应为 printed_at、affixed_at、personnel_file_at 或 district_archive_at"})
