@@ -169,3 +169,22 @@ def test_the_archive_zip_has_a_package_per_teacher_with_hashes(world, batch, cli
         for name, meta in entries.items():
             assert hashlib.sha256(zf.read(f"{folder}/{name}")).hexdigest() == meta["sha256"]
     assert b"SHA256SUMS" in b"".join(n.encode() for n in zf.namelist())
+
+
+def test_the_end_of_the_round_through_the_api(world, batch, client_for):
+    api_city = client_for("city_reviewer")
+    drawn = api_city.post(f"/api/v1/city/rounds/{world.round_a.pk}/sample", {}, content_type="application/json")
+    assert drawn.status_code == 201 and len(drawn.json()["seed_hash"]) == 64
+    assert api_city.get(f"/api/v1/city/rounds/{world.round_a.pk}/sample/verify").json()["ok"] is True
+    assert api_city.get(f"/api/v1/city/rounds/{world.round_a.pk}/sample/record.pdf").content.startswith(b"%PDF")
+    for item in api_city.get(f"/api/v1/city/rounds/{world.round_a.pk}/sample/items").json():
+        assert api_city.post(f"/api/v1/city/items/{item['id']}/check", {"result": "conforms"},
+                             content_type="application/json").status_code == 200
+    move_to(world, Phase.FINAL_REVIEW)
+    final = client_for("city_approver").post(f"/api/v1/city/rounds/{world.round_a.pk}/final", {},
+                                             content_type="application/json")
+    assert final.status_code == 201 and final.json()["counts"]["total"] == 3
+    district = client_for("reviewer_d1")
+    assert district.get(f"/api/v1/reviews/rounds/{world.round_a.pk}/stickers.pdf").content.startswith(b"%PDF")
+    job = district.post(f"/api/v1/reviews/rounds/{world.round_a.pk}/archive", {}, content_type="application/json")
+    assert job.status_code == 202 and job.json()["status"] == "done"

@@ -223,3 +223,63 @@ def stickers_mark(request, round_id: int, body: MarkIn):
         return {"marked": services.stickers_mark(stickers=chosen, actor=request.user, field=body.field)}
     except ValueError:
         return Status(400, {"detail": "field 应为 printed_at、affixed_at、personnel_file_at 或 district_archive_at"})
+
+
+@router.get("/city/rounds/{round_id}/sample/record.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
+            summary="抽查记录（PDF）")
+def sample_record(request, round_id: int):
+    from django.http import HttpResponse
+
+    from tqr.city.documents import sampling_record_pdf
+    from tqr.core.downloads import attachment_response
+
+    round_ = _round(request, round_id)
+    s = Sample.objects.filter(round=round_).first()
+    if s is None:
+        return Status(404, {"detail": "尚未抽取样本"})
+    return attachment_response(HttpResponse(sampling_record_pdf(s), content_type="application/pdf"),
+                               f"复审抽查记录-{round_.year}.pdf")
+
+
+@router.get("/reviews/rounds/{round_id}/stickers.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
+            summary="注册贴（PDF，打印即登记为已打印）")
+def stickers_pdf(request, round_id: int, unit: int | None = None):
+    from django.http import HttpResponse
+
+    from tqr.city.documents import sticker_sheet_pdf
+    from tqr.core.downloads import attachment_response
+
+    round_ = _round(request, round_id, "round.review")
+    rows = Sticker.objects.filter(application__round=round_).select_related("application", "registration")
+    if unit:
+        rows = rows.filter(application__confirmation_point_id=unit)
+    rows = list(rows)
+    if not rows:
+        return Status(404, {"detail": "没有可打印的注册贴"})
+    body = sticker_sheet_pdf(rows, request)
+    services.stickers_mark(stickers=rows, actor=request.user, field="printed_at")
+    return attachment_response(HttpResponse(body, content_type="application/pdf"), f"注册贴-{round_.year}.pdf")
+
+
+class ArchiveIn(Schema):
+    unit: int | None = None
+
+
+@router.post("/reviews/rounds/{round_id}/archive", response={202: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="生成归档包（ZIP，后台任务；进度见 /jobs/{id}）")
+def archive(request, round_id: int, body: ArchiveIn):
+    from tqr.api.school import job_out
+    from tqr.applications.tasks import run_job
+    from tqr.city.archive import archive_applications
+    from tqr.core.jobs import job_create
+
+    round_ = _round(request, round_id, "round.review")
+    if not archive_applications(round_.pk, body.unit).exists():
+        return Status(409, {"detail": "没有终审完成的申请，暂无可归档的材料"})
+    job = job_create(kind="archive", label=f"归档包 {round_.title}", owner=request.user,
+                     params={"round": round_.pk, "unit": body.unit})
+    job.filename = f"归档包-{round_.district.name}-{round_.year}.zip"
+    job.save(update_fields=["filename"])
+    run_job.enqueue(str(job.pk))
+    job.refresh_from_db()
+    return Status(202, job_out(job))

@@ -16,4 +16,5 @@ district_urlpatterns = [
     path("applications/<int:application_id>/answer/", views.district_answer, name="district_answer"),
     path("<int:round_id>/stickers/", views.stickers, name="district_stickers"),
     path("<int:round_id>/archive/", views.archive_start, name="district_archive"),
+    path("applications/<int:application_id>/form.pdf", views.district_form_pdf, name="district_form_pdf"),
 ]

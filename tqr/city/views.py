@@ -229,3 +229,16 @@ def archive_start(request, round_id: int):
     job.save(update_fields=["filename"])
     run_job.enqueue(str(job.pk))
     return redirect("job_detail", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def district_form_pdf(request, application_id: int):
+    """The 申请表 as it stands (re-issued with the conclusion after the final review), for the district's files."""
+    from tqr.applications.documents import application_form_pdf
+
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "round.view_review", app.round)
+    record("application.form_pdf", obj=app)
+    return attachment_response(HttpResponse(application_form_pdf(app), content_type="application/pdf"),
+                               f"教师资格定期注册申请表-{app.number}.pdf")
