@@ -20,9 +20,10 @@ run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PO
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Starting the background worker (manage.py db_worker) and the web server on http://127.0.0.1:$(PORT)"
+	@echo "(demo: two-factor login for reviewers is off; TQR_REQUIRE_2FA=true make run turns it on)"
 	$(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  TQR_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  TQR_DEBUG=true TQR_REQUIRE_2FA=$${TQR_REQUIRE_2FA:-false} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)
 	$(PY) scripts/ensure_chromium.py

@@ -41,6 +41,7 @@ def env() -> dict:
     e = dict(os.environ)
     e["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'samples.sqlite3'}"  # always its own database
     e["TQR_SECURE_COOKIES"] = "false"
+    e["TQR_REQUIRE_2FA"] = "false"  # reviewers log in through the form; no authenticator app here
     e["TQR_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # jobs finish within the request
     e["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return e

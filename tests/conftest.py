@@ -25,6 +25,17 @@ def world(db):
     return make_world()
 
 
+def verify_second_factor(client, user) -> None:
+    """Mark a logged-in test client's session as TOTP-verified (what the two-factor page does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test", "tolerance": 0})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for(client, world):
     """client_for("admin_a") → a test client logged in as that persona (or anonymous)."""
@@ -33,7 +44,10 @@ def client_for(client, world):
     def make(persona: str) -> Client:
         c = Client()
         if persona != "anonymous":
-            c.force_login(getattr(world, persona))
+            user = getattr(world, persona)
+            c.force_login(user)
+            if user.needs_two_factor:
+                verify_second_factor(c, user)
         return c
 
     return make

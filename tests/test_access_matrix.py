@@ -210,6 +210,11 @@ CASES = [
          effect="still_logged_in"),
     Case("verify_email_resend", "verify_email_resend", "POST", expected=expect(LOGIN, HOME)),
     Case("verify_email_resend-get", "verify_email_resend", "GET", expected=expect(405, 405)),
+    # --- Two-factor (a logged-in session before its TOTP code; client_for verifies the roles that need it,
+    # so everyone logged in is sent on: tests/security/test_two_factor.py covers the pages themselves) ------
+    *[Case(f"{name}-{method.lower()}", name, method, expected=expect(LOGIN, HOME), data=data)
+      for name in ("otp_setup", "otp_verify")
+      for method, data in (("GET", None), ("POST", {"token": "000000"}))],
     # --- School (on-site confirmation; t_a1's application is a draft at school A) ----------------------
     Case("school_roster", "school_roster", "GET", lambda w: (w.round_a.pk,),
          expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
@@ -220,6 +225,8 @@ CASES = [
          data={"application": "1"}, audited=True, effect="application_state"),
     Case("school_handover", "school_handover", "GET", lambda w: (w.round_a.pk,),
          expect(LOGIN, 403, (200, SCHOOL_ADMINS_A), (404, ("reviewer_d2", "auditor"))), audited=True),
+    Case("application_full_id", "application_full_id", "POST", lambda w: (w.application_a1.pk,),
+         expect(LOGIN, 404, (403, SEES_APP_A1), (200, ("admin_a", "reviewer_d1"))), audited=True),
     Case("school_application", "school_application", "GET", lambda w: (w.application_a1.pk,),
          expect(LOGIN, 404, (403, SEES_APP_A1), (200, ("admin_a",))), audited=True),
     *[Case(name, name, "POST", lambda w: (w.application_a1.pk,),
@@ -427,6 +434,8 @@ CASES = [
     Case("api-district_answer", "api:district_answer", "POST", lambda w: (w.application_a1.pk,),
          expect(401, 404, (403, SEES_APP_A1), (409, ("reviewer_d1",))), json_body={"conclusion": "qualified"},
          audited=True, effect="application_state"),
+    # --- Audit (审计日志: the auditor reads it; the system administrator, like everyone else, cannot) ------
+    Case("audit_log", "audit_log", "GET", expected=expect(LOGIN, 403, (200, ("auditor",))), audited=True),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tqr.core",
     "tqr.accounts",
     "tqr.audit",
@@ -107,6 +109,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tqr.accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tqr.accounts.middleware.LoginThrottleMiddleware",
+    "tqr.accounts.middleware.RequireTwoFactorMiddleware",
     "tqr.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,12 +166,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# 等保: a new password is none of the last N (the current one included).
+TQR_PASSWORD_HISTORY = env_int("TQR_PASSWORD_HISTORY", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "tqr.accounts.passwords.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "tqr.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "tqr.accounts.passwords.PersonalDataValidator"},
+    {"NAME": "tqr.accounts.passwords.HistoryValidator", "OPTIONS": {"count": TQR_PASSWORD_HISTORY}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -175,6 +185,22 @@ SESSION_COOKIE_AGE = env_int("TQR_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes the expiry forward
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = os.environ.get("TQR_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Absolute session limit, whatever the activity: log in again after this many hours (ASVS 7.3.2).
+TQR_SESSION_ABSOLUTE_HOURS = env_int("TQR_SESSION_ABSOLUTE_HOURS", 12)
+
+# 等保 8.1.4.1 b (登录失败处理): consecutive wrong passwords lock that account, never an address.
+TQR_LOCKOUT_FAILURES = env_int("TQR_LOCKOUT_FAILURES", 5)
+TQR_LOCKOUT_MINUTES = env_int("TQR_LOCKOUT_MINUTES", 30)
+# Failed logins from one address across accounts (password spraying) → 429 for that address for an hour.
+# Generous: a whole school logs in from one address on the last day of the application window.
+TQR_LOGIN_IP_FAILURES_PER_HOUR = env_int("TQR_LOGIN_IP_FAILURES_PER_HOUR", 100)
+# 等保 定期更换: a password older than this is changed before anything else (0 = no maximum age).
+TQR_PASSWORD_MAX_AGE_DAYS = env_int("TQR_PASSWORD_MAX_AGE_DAYS", 90)
+# 等保 8.1.4.1 d: reviewers, approvers and administrators confirm a TOTP code after the password.
+TQR_REQUIRE_2FA = env_bool("TQR_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "TQR 教师资格定期注册"
+# The system administrator resets a lost device (deletes it; the user enrols again) but never sees a secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security headers and cookies -----------------------------------------------------------------
 SECURE_COOKIES = env_bool("TQR_SECURE_COOKIES", not DEBUG)
@@ -270,3 +296,14 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------------------------
 TQR_ADMIN_PATH = os.environ.get("TQR_ADMIN_PATH", "sysadmin/")  # never /admin/ (等保 8.1.4.2 b)
+
+# --- Retention ------------------------------------------------------------------------------------
+# The audit log is kept at least this long (网络安全法 Art. 21(3): not less than six months). Nothing in
+# the app deletes it; the value tells the log server (export_audit) how long it must keep what it receives.
+TQR_AUDIT_RETENTION_DAYS = env_int("TQR_AUDIT_RETENTION_DAYS", 186)
+if TQR_AUDIT_RETENTION_DAYS < 186:
+    raise ImproperlyConfigured(f"TQR_AUDIT_RETENTION_DAYS must be at least 186, got {TQR_AUDIT_RETENTION_DAYS}")
+# Teachers' photos are deleted this many years after their round's archiving began (apply_retention).
+TQR_PHOTO_RETENTION_YEARS = env_int("TQR_PHOTO_RETENTION_YEARS", 3)
+if TQR_PHOTO_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(f"TQR_PHOTO_RETENTION_YEARS must be at least 1, got {TQR_PHOTO_RETENTION_YEARS}")

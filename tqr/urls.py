@@ -27,6 +27,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("tqr.accounts.urls")),
+    path("account/otp/", include("tqr.accounts.otp_urls")),  # 两步验证 (a logged-in session, not yet verified)
     path("apply/", include("tqr.applications.urls")),
     path("teachers/", include("tqr.teachers.urls")),
     path("school/", include("tqr.applications.school_urls")),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("notices/", include(review_urls.public_urlpatterns)),
     path("lookup/", include("tqr.lookup.urls")),
     path("visits/", include("tqr.visits.urls")),
+    path("audit/", include("tqr.audit.urls")),
     path("jobs/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),
     path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),

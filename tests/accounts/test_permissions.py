@@ -205,6 +205,8 @@ CAN = [
     ("round.view_handovers", "round_a", {"reviewer_d1", *CITY}),
     ("round.view_handovers", "round_b", {"reviewer_d2", *CITY}),
     ("lookup.batch", "school_a", {"admin_a", "admin_b", "reviewer_d1", "reviewer_d2", *CITY}),
+    ("application.view_full_id", "application_a1", {"admin_a", "reviewer_d1"}),
+    ("audit.read", "round_a", {"auditor"}),
     ("city.sample", "round_a", {"city_reviewer"}),
     ("city.sample", "elsewhere_round", set()),
     ("city.approve", "round_b", {"city_approver"}),

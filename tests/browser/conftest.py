@@ -41,6 +41,8 @@ def browser_settings(settings):
     # The live server speaks plain HTTP; production cookies are Secure.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Reviewers log in through the form here; the TOTP step has its own tests (tests/security).
+    settings.TQR_REQUIRE_2FA = False
     return settings
 
 

@@ -50,7 +50,7 @@ def test_review_publish_object_and_report(browser, browser_settings, live_server
     assert "培训学时 300，需满 360 学时" in desk.input_value("#reason")
     desk.check("input[name=conclusion][value=deferred]")
     desk.fill("#reason", "培训学时不足360学时（2021—2025年累计300学时）")
-    click_and_wait(desk, "main form button[type=submit]")
+    click_and_wait(desk, "main form.card button.primary")
     lisi.refresh_from_db()
     assert lisi.conclusion == "deferred"
 

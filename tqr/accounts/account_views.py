@@ -7,6 +7,7 @@ the timestamp and the audit row are set the same way whichever page changed the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tqr.accounts import services
 from tqr.accounts.account_forms import ResetRequestForm, SignupForm
+from tqr.accounts.passwords import password_expired
 
 
 def _base_url(request) -> str:
@@ -85,6 +87,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """修改密码. Also where a bulk-created account is sent to replace its initial password."""
 
     template_name = "accounts/password_change.html"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if not user.must_change_password and password_expired(user):  # sent here by the middleware
+            messages.warning(request, f"您的密码已使用超过{settings.TQR_PASSWORD_MAX_AGE_DAYS}天，请设置新密码后继续使用。")
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         services.password_change(user=form.user, new_password=form.cleaned_data["new_password1"])

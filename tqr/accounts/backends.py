@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
+from tqr.accounts import lockout
+
 # ASVS 6.4.1: an initial password (bulk-created account) stops working a week after it was set.
 INITIAL_PASSWORD_LIFETIME = timedelta(days=7)
 
@@ -12,7 +14,8 @@ class LoginBackend(ModelBackend):
     """Log in by user name, e-mail or resident ID number (teachers know their ID, not a user name).
 
     An unknown login still runs the password hasher, so timing does not tell whether it exists.
-    An expired initial password is refused like a wrong one (the page says the same thing).
+    An expired initial password is refused like a wrong one (the page says the same thing), and so is a
+    locked account, even with the right password (lockout.py), after the same hasher run.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -21,6 +24,10 @@ class LoginBackend(ModelBackend):
         user = self._find(username.strip())
         if user is None:
             get_user_model()().set_password(password)
+            return None
+        if lockout.is_locked(user):
+            get_user_model()().set_password(password)
+            lockout.mark_refusal(request, user, locked=True)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             if self._initial_password_expired(user):
@@ -31,6 +38,7 @@ class LoginBackend(ModelBackend):
                 record("login.initial_password_expired", actor=user, result="fail", request=request)
                 return None
             return user
+        lockout.mark_refusal(request, user, locked=False)
         return None
 
     @staticmethod

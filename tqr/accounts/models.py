@@ -103,6 +103,10 @@ ROLE_SCOPE_KIND = {
     Role.SYSADMIN: None,
 }
 
+# 等保 8.1.4.1 d: roles that decide or administer verify a TOTP code after the password (两种以上鉴别技术).
+TWO_FACTOR_ROLES = frozenset({Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER, Role.CITY_APPROVER, Role.SYSADMIN,
+                              Role.AUDITOR})
+
 
 class User(AbstractUser):
     """An account. The role and the organisation together are the scope of everything it may see."""
@@ -117,6 +121,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
+    # 登录失败处理 (tqr/accounts/lockout.py): consecutive wrong passwords, and the end of the lock they caused.
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -147,6 +154,26 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+
+class PasswordHistory(models.Model):
+    """A password hash the user had before (the current one is on the user): none of them may come back."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.replaced_at:%Y-%m-%d}"  # never the hash
 
 
 class ApiToken(models.Model):

@@ -165,9 +165,13 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "visit.manage": lambda u, r: _round_district_staff(u, r),
     # The applicant's own application (obj: Application); the round's windows are the flow's business.
     "application.edit": lambda u, a: u.role == Role.TEACHER and a.teacher.user_id == u.pk,
+    # The full resident ID: for those who check it against the original (audited at every showing).
+    "application.view_full_id": lambda u, a: (u.role == Role.SCHOOL_ADMIN and u.organisation_id == a.confirmation_point_id)
+    or (u.role == Role.DISTRICT_REVIEWER and u.organisation_id == a.round.district_id),
     # A teacher of the round's district may apply in it (obj: Round).
     "round.apply": lambda u, r: u.role == Role.TEACHER and hasattr(u, "teacher")
     and visible_rounds(u).filter(pk=r.pk).exists(),
+    "audit.read": lambda u, _: u.role == Role.AUDITOR,  # 审计管理员 only; the system administrator cannot
 }
 
 

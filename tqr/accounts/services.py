@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from tqr.accounts.models import Organisation, Role, User
+from tqr.accounts.models import Organisation, PasswordHistory, Role, User
 from tqr.audit.services import record
 from tqr.core.fields import digest
 from tqr.rules.identifiers import normalise, resident_id_birth_date, resident_id_gender
@@ -196,6 +197,11 @@ def email_verify(*, token: str) -> User:
 def password_change(*, user: User, new_password: str, by_reset_link: bool = False) -> User:
     """Set a password the user chose (修改密码, or 找回密码 by the e-mail link); an initial one is gone."""
     was_forced = user.must_change_password
+    if user.has_usable_password():  # the one being replaced joins the history (passwords.HistoryValidator)
+        PasswordHistory.objects.create(user=user, password=user.password)
+        # The current password counts as one of the last N: keep N - 1 earlier ones.
+        stale = list(user.password_history.values_list("pk", flat=True)[max(settings.TQR_PASSWORD_HISTORY - 1, 0):])
+        PasswordHistory.objects.filter(pk__in=stale).delete()
     user.set_password(new_password)
     user.must_change_password = False
     user.password_changed_at = timezone.now()
@@ -203,3 +209,62 @@ def password_change(*, user: User, new_password: str, by_reset_link: bool = Fals
     record("account.password_reset" if by_reset_link else "account.password_change", actor=user, obj=user,
            data={"initial_password_replaced": was_forced})
     return user
+
+
+# --- Two-factor (TOTP by django-otp: 等保 8.1.4.1 d) ---------------------------------------------------
+
+
+def totp_device(user: User, *, confirmed: bool = True):
+    """The user's TOTP device (the confirmed one; or with confirmed=False the one being enrolled)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User):
+    """The unconfirmed device whose secret the enrolment page shows (the same one until it is confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = totp_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False, tolerance=0)
+    return device
+
+
+def _totp_accepts(user: User, device, token: str) -> bool:
+    from django_otp import verify_token
+
+    token = "".join(token.split())
+    if len(token) != device.digits or not token.isdigit():
+        return False
+    # Only the current 30-second step, never the one before or after (django-otp's default allows ±1);
+    # a code once accepted is refused afterwards (django-otp keeps `last_t`). Wrong codes back off.
+    if device.tolerance != 0:
+        type(device).objects.filter(pk=device.pk).update(tolerance=0)
+    return verify_token(user, device.persistent_id, token) is not None
+
+
+def totp_throttled(device) -> bool:
+    allowed, _ = device.verify_is_allowed()
+    return not allowed
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, device, token: str) -> bool:
+    """Confirm the enrolment with a first code from the app; audited either way."""
+    if device.user_id != user.pk or device.confirmed or not _totp_accepts(user, device, token):
+        record("otp.enrol_failed", actor=user, result="fail")
+        return False
+    device.refresh_from_db()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record("otp.enrolled", actor=user, obj=user)
+    return True
+
+
+def totp_verify(*, user: User, device, token: str) -> bool:
+    """Check a code at login (verify_token locks the device row; the audit row follows either way)."""
+    ok = device.user_id == user.pk and device.confirmed and _totp_accepts(user, device, token)
+    record("otp.verified" if ok else "otp.failed", actor=user, result="success" if ok else "fail")
+    return ok

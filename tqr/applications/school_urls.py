@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tqr.applications import pii_views
 from tqr.applications import school_views as views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("<int:round_id>/proofs/", views.school_proofs, name="school_proofs"),
     path("applications/<int:application_id>/assessment.pdf", views.school_proof_pdf, name="school_proof_pdf"),
     path("applications/<int:application_id>/", views.school_application, name="school_application"),
+    path("applications/<int:application_id>/full-id/", pii_views.full_id, name="application_full_id"),
     path("applications/<int:application_id>/photo.jpg", views.school_application_photo, name="school_application_photo"),
     path("applications/<int:application_id>/confirm/", views.school_application_action, {"action": "confirm"},
          name="school_confirm"),

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from tqr.audit import chain
 from tqr.audit.models import AuditEvent
 from tqr.core.middleware import client_ip, current_request
+
+
+def command_username() -> str:
+    """Who ran a management command, for its audit rows: the operating-system account, marked as such."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()}（命令行）"
+    except (OSError, KeyError):
+        return "（命令行）"
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -28,12 +40,13 @@ def record(
     """Write one audit row. `action` is dotted (`round.create`, `login.failed`, …).
 
     The acting user, their role and organisation, the client IP and the request id come from the
-    arguments or from the current request.
+    arguments or from the current request. The row is chained to the last one (tqr.audit.chain).
     """
     request = request or current_request.get()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     event = AuditEvent(
+        ts=timezone.now(),
         user_id=actor.pk if actor else None,
         username=_one_line(actor.get_username() if actor else username, 150),
         role=getattr(actor, "role", "") if actor else "",
@@ -47,5 +60,22 @@ def record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         data=data or {},
     )
-    event.save()
+    _append(event)
     return event
+
+
+def _append(event: AuditEvent) -> None:
+    """Insert `event` as the chain's next row. Writers are serialised so that two of them never chain to
+    the same last row (a fork): on PostgreSQL by a transaction-level advisory lock, held until the
+    surrounding transaction ends (a row not yet committed is invisible to the next writer); on SQLite by
+    the database's single writer lock, which BEGIN IMMEDIATE (settings: transaction_mode) takes first."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
+        last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+        event.prev_hash = last or chain.GENESIS
+        event.row_hash = chain.row_hash(event.prev_hash, {
+            name: getattr(event, name) for name in chain.HASHED_FIELDS
+        })
+        event.save()
