@@ -269,17 +269,13 @@ class ArchiveIn(Schema):
              summary="生成归档包（ZIP，后台任务；进度见 /jobs/{id}）")
 def archive(request, round_id: int, body: ArchiveIn):
     from tqr.api.school import job_out
-    from tqr.applications.tasks import run_job
     from tqr.city.archive import archive_applications
-    from tqr.core.jobs import job_create
+    from tqr.core.jobs import job_start
 
     round_ = _round(request, round_id, "round.review")
     if not archive_applications(round_.pk, body.unit).exists():
         return Status(409, {"detail": "没有终审完成的申请，暂无可归档的材料"})
-    job = job_create(kind="archive", label=f"归档包 {round_.title}", owner=request.user,
-                     params={"round": round_.pk, "unit": body.unit})
-    job.filename = f"归档包-{round_.district.name}-{round_.year}.zip"
-    job.save(update_fields=["filename"])
-    run_job.enqueue(str(job.pk))
-    job.refresh_from_db()
+    job = job_start(kind="archive", label=f"归档包 {round_.title}", owner=request.user,
+                    params={"round": round_.pk, "unit": body.unit},
+                    filename=f"归档包-{round_.district.name}-{round_.year}.zip")
     return Status(202, job_out(job))

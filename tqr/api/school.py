@@ -220,19 +220,16 @@ def school_bulk_confirm(request, round_id: int, body: BulkIn):
 @router.post("/school/rounds/{round_id}/proofs", response={202: JobOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="批量生成本校考核鉴定表（后台任务）")
 def school_proofs(request, round_id: int):
-    from tqr.applications.tasks import run_job, school_proof_applications
-    from tqr.core.jobs import job_create
+    from tqr.applications.tasks import school_proof_applications
+    from tqr.core.jobs import job_start
 
     round_ = _school_round(request, round_id)
     unit = request.user.organisation
     if not school_proof_applications(round_.pk, unit.pk).exists():
         return Status(400, {"detail": "本校还没有已提交或已确认的申请"})
-    job = job_create(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
-                     params={"round": round_.pk, "unit": unit.pk})
-    job.filename = f"考核鉴定表-{unit.display_name}-{round_.year}.pdf"
-    job.save(update_fields=["filename"])
-    run_job.enqueue(str(job.pk))
-    job.refresh_from_db()
+    job = job_start(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
+                    params={"round": round_.pk, "unit": unit.pk},
+                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")
     return Status(202, job_out(job))
 
 

@@ -219,19 +219,17 @@ def district_handover_receive(request, round_id: int, handover_id: int):
 @require_POST
 def school_proofs(request, round_id: int):
     """Start the batch of 考核鉴定表 for the whole school, built in the background."""
-    from tqr.applications.tasks import run_job, school_proof_applications
-    from tqr.core.jobs import job_create
+    from tqr.applications.tasks import school_proof_applications
+    from tqr.core.jobs import job_start
 
     round_ = _round_for_school(request, round_id)
     unit = request.user.organisation
     if not school_proof_applications(round_.pk, unit.pk).exists():
         messages.error(request, "本校还没有已提交或已确认的申请，暂无可出具的考核鉴定表。")
         return redirect("school_roster", round_id=round_id)
-    job = job_create(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
-                     params={"round": round_.pk, "unit": unit.pk})
-    job.filename = f"考核鉴定表-{unit.display_name}-{round_.year}.pdf"
-    job.save(update_fields=["filename"])
-    run_job.enqueue(str(job.pk))
+    job = job_start(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
+                    params={"round": round_.pk, "unit": unit.pk},
+                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")
     return redirect("job_detail", job_id=job.pk)
 
 

@@ -209,9 +209,8 @@ def stickers(request, round_id: int):
 @require_POST
 def archive_start(request, round_id: int):
     """Build the archive ZIP of the round (or one school) in the background; the job page shows progress."""
-    from tqr.applications.tasks import run_job
     from tqr.city.archive import archive_applications
-    from tqr.core.jobs import job_create
+    from tqr.core.jobs import job_start
 
     round_ = _round(request, round_id, "round.review")
     unit = request.POST.get("unit", "")
@@ -223,11 +222,8 @@ def archive_start(request, round_id: int):
 
     unit_obj = Organisation.objects.filter(pk=unit_id, parent_id=round_.district_id).first() if unit_id else None
     label = unit_obj.display_name if unit_obj else round_.district.name
-    job = job_create(kind="archive", label=f"归档包 {label}", owner=request.user,
-                     params={"round": round_.pk, "unit": unit_id})
-    job.filename = f"归档包-{label}-{round_.year}.zip"
-    job.save(update_fields=["filename"])
-    run_job.enqueue(str(job.pk))
+    job = job_start(kind="archive", label=f"归档包 {label}", owner=request.user,
+                    params={"round": round_.pk, "unit": unit_id}, filename=f"归档包-{label}-{round_.year}.zip")
     return redirect("job_detail", job_id=job.pk)
 
 

@@ -39,6 +39,17 @@ def job_create(*, kind: str, label: str, owner, params: dict) -> Job:
     return job
 
 
+def job_start(*, kind: str, label: str, owner, params: dict, filename: str) -> Job:
+    """Create a job and queue it on the task backend (the database worker, or Redis when scaled out)."""
+    from tqr.applications.tasks import run_job
+
+    job = job_create(kind=kind, label=label, owner=owner, params=params)
+    Job.objects.filter(pk=job.pk).update(filename=filename)
+    run_job.enqueue(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
 def run(job_id) -> None:
     """Run one job to its end (called by the task worker). Safe to call again after a crash."""
     job = Job.objects.get(pk=job_id)
