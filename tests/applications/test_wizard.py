@@ -67,7 +67,6 @@ def test_a_wrong_id_checksum_is_named_and_the_certificate_number_is_kept(world, 
 
 
 def test_full_width_digits_and_a_lower_case_x_are_normalised_and_stored(world, client_for):
-    from tests.factories import teacher as make_teacher
     from tqr.rules.identifiers import make_resident_id
 
     client = client_for("t_a1")
@@ -84,7 +83,6 @@ def test_full_width_digits_and_a_lower_case_x_are_normalised_and_stored(world, c
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.id_number == id_x
-    assert make_teacher  # imported for parity with other tests
 
 
 def test_a_name_with_a_middle_dot_or_a_rare_character_is_stored_exactly(world, client_for):

@@ -184,7 +184,6 @@ def test_closing_before_the_period_ends_is_refused(world, reviewed):
 
 
 def test_the_report_locks_the_conclusions_and_the_city_sees_the_batch(world, reviewed, client_for):
-    from freezegun import freeze_time
 
     notice = published(world, start=timezone.localdate() - timedelta(days=10))
     move_to(world, Phase.SECONDARY_REVIEW)
@@ -201,7 +200,6 @@ def test_the_report_locks_the_conclusions_and_the_city_sees_the_batch(world, rev
                                note="x")
     assert "已于" in client_for("city_reviewer").get(f"/reviews/{world.round_a.pk}/notice/").content.decode()
     assert AuditEvent.objects.filter(action="round.report_to_city").count() == 1
-    assert freeze_time  # imported for the other tests' style
 
 
 def test_the_public_list_can_be_searched_by_name_or_school(world, reviewed):

@@ -155,6 +155,7 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     or (u.role in CITY_STAFF and r.district.parent_id == u.organisation_id),
     "application.review": lambda u, a: u.role == Role.DISTRICT_REVIEWER and u.organisation_id == a.round.district_id,
     # The city (obj: Round): reviewers draw and check the sample (复审), approvers give the final review.
+    "city.view": lambda u, _: u.role in CITY_STAFF,
     "city.sample": lambda u, r: u.role == Role.CITY_REVIEWER and r.district.parent_id == u.organisation_id,
     "city.approve": lambda u, r: u.role == Role.CITY_APPROVER and r.district.parent_id == u.organisation_id,
     "round.view_handovers": lambda u, r: _round_district_staff(u, r)

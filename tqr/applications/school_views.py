@@ -206,7 +206,7 @@ def district_handovers(request, round_id: int):
 @require_POST
 def district_handover_receive(request, round_id: int, handover_id: int):
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
-    require(request, "announcement.publish", round_)  # the round's own district staff
+    require(request, "round.review", round_)  # the round's own district staff
     handover = HandOver.objects.filter(round=round_, pk=handover_id).first()
     if handover is None:
         raise Http404

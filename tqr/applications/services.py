@@ -7,7 +7,6 @@ row and an audit row in one transaction, and leaves side effects (mail) to after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -44,10 +43,6 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message, self.code, self.status = message, code, status
 
-
-@dataclass(frozen=True)
-class Today:
-    day: date
 
 
 def today() -> date:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tqr.accounts.models import Role
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.applications.models import Application
 from tqr.audit.services import record
@@ -30,11 +29,7 @@ def _round(request, round_id: int, action: str = "round.view_review"):
 @require_GET
 def city_home(request):
     """Each district's batch: reported, sampled, checked, returns open, approved."""
-    if request.user.role not in (Role.CITY_REVIEWER, Role.CITY_APPROVER):
-        from tqr.accounts.permissions import deny
-
-        deny(request.user, "city.view", None, request.path, 403)
-        raise PermissionDenied
+    require(request, "city.view")
     rows = []
     for round_ in visible_rounds(request.user).select_related("district").order_by("-year", "district__code"):
         sample = Sample.objects.filter(round=round_).first()
