@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "tqr.visits",
     "tqr.reviews",
     "tqr.city",
+    "tqr.notifications",
+    "tqr.exchange",
     "tqr.api",
 ]
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("lookup/", include("tqr.lookup.urls")),
     path("visits/", include("tqr.visits.urls")),
     path("audit/", include("tqr.audit.urls")),
+    path("inbox/", include("tqr.notifications.urls")),
+    path("exchange/", include("tqr.exchange.urls")),
     path("jobs/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),
     path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),

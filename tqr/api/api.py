@@ -14,7 +14,9 @@ from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.city import router as city_router
 from tqr.api.imports import router as imports_router
+from tqr.api.exchange import router as exchange_router
 from tqr.api.lookup import router as lookup_router
+from tqr.api.notifications import router as notifications_router
 from tqr.api.reviews import router as reviews_router
 from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
 from tqr.api.school import router as school_router
@@ -137,3 +139,5 @@ api.add_router("/", city_router)
 api.add_router("/", imports_router)
 api.add_router("/", visits_router)
 api.add_router("/", lookup_router)
+api.add_router("/", notifications_router)
+api.add_router("/", exchange_router)

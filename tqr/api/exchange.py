@@ -1,0 +1,5 @@
+"""API: exchange (see tqr/exchange)."""
+
+from ninja import Router
+
+router = Router(tags=["exchange"])
