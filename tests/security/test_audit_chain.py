@@ -171,6 +171,22 @@ def test_postgresql_refuses_update_and_delete_even_as_raw_sql(rows):
 
 
 @pytest.mark.postgres
+def test_the_deploy_check_fails_when_the_trigger_is_disabled(db):
+    postgres_only()
+    from tqr.audit.checks import audit_table_is_append_only
+
+    assert audit_table_is_append_only() == []
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+    try:
+        errors = audit_table_is_append_only()
+        assert [e.id for e in errors] == ["tqr.E103"] and "已被禁用" in errors[0].msg
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain():
     postgres_only()

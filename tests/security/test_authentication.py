@@ -87,6 +87,26 @@ def test_a_locked_account_gets_byte_for_byte_the_answer_of_a_wrong_password_or_a
     assert _normalised(locked.content, "t001") == _normalised(unknown.content, "nobody")
 
 
+def test_a_system_administrator_lifts_a_lock_from_the_admin_and_it_is_audited(world, client_for):
+    for _ in range(5):
+        log_in(Client(), "t001", WRONG)
+    world.t_a1.refresh_from_db()
+    assert world.t_a1.locked_until is not None
+    admin = client_for("sysadmin")
+    listing = admin.get(reverse("admin:accounts_user_changelist") + "?locked=yes")
+    assert listing.status_code == 200 and "t001" in listing.content.decode()
+    response = admin.post(reverse("admin:accounts_user_changelist"),
+                          {"action": "unlock_accounts", "_selected_action": [world.t_a1.pk, world.t_a2.pk]},
+                          follow=True)
+    assert "已解除 1 个账号的登录锁定" in response.content.decode()
+    world.t_a1.refresh_from_db()
+    assert (world.t_a1.failed_logins, world.t_a1.locked_until) == (0, None)
+    row = AuditEvent.objects.get(action="account.unlocked")
+    assert (row.user_id, row.object_id, row.data["was_locked"]) == (world.sysadmin.pk, str(world.t_a1.pk), True)
+    client = Client()
+    assert log_in(client, "t001").status_code == 302 and is_logged_in(client)
+
+
 def test_the_failures_must_be_consecutive(world):
     for _ in range(4):
         log_in(Client(), "t001", WRONG)

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tqr.accounts.models import ApiToken, Organisation, User
@@ -13,10 +13,28 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
 
 
+class LockedFilter(admin.SimpleListFilter):
+    title = "锁定状态"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已锁定"), ("failing", "有连续登录失败")]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        if self.value() == "yes":
+            return queryset.filter(locked_until__gt=timezone.now())
+        if self.value() == "failing":
+            return queryset.filter(failed_logins__gt=0)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "organisation", "is_active", "last_login")
-    list_filter = ("role", "is_active", "is_staff")
+    list_display = ("username", "display_name", "role", "organisation", "is_active", "locked", "last_login")
+    list_filter = ("role", "is_active", "is_staff", LockedFilter)
+    actions = ["unlock_accounts"]
     search_fields = ("username", "display_name", "email", "organisation__name")
     autocomplete_fields = ("organisation",)
     list_select_related = ("organisation",)
@@ -28,6 +46,22 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("TQR", {"fields": ("display_name", "role", "organisation")}),
     )
+
+    @admin.display(description="锁定", boolean=True)
+    def locked(self, obj) -> bool:
+        from tqr.accounts.lockout import is_locked
+
+        return is_locked(obj)
+
+    @admin.action(description="解除所选账号的登录锁定")
+    def unlock_accounts(self, request, queryset):
+        from tqr.accounts.lockout import unlock
+
+        count = sum(unlock(user, actor=request.user, request=request) for user in queryset)
+        if count:
+            self.message_user(request, f"已解除 {count} 个账号的登录锁定（已记入审计日志）。", messages.SUCCESS)
+        else:
+            self.message_user(request, "所选账号没有被锁定，也没有连续登录失败记录。", messages.INFO)
 
     def save_model(self, request, obj, form, change):
         from tqr.audit.services import record

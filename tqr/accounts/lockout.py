@@ -85,6 +85,22 @@ def note_success(user) -> None:
         user.failed_logins, user.locked_until = 0, None
 
 
+@transaction.atomic
+def unlock(user, *, actor, request=None) -> bool:
+    """A system administrator lifts a lock (or clears the count) before it runs out; audited. False if
+    there was nothing to clear."""
+    from tqr.accounts.models import User
+
+    row = User.objects.select_for_update().only("pk", "failed_logins", "locked_until").get(pk=user.pk)
+    if not row.failed_logins and row.locked_until is None:
+        return False
+    was_locked = is_locked(row)
+    User.objects.filter(pk=row.pk).update(failed_logins=0, locked_until=None)
+    record("account.unlocked", actor=actor, obj=user, request=request,
+           data={"was_locked": was_locked, "failures": row.failed_logins})
+    return True
+
+
 # --- Per address -----------------------------------------------------------------------------------
 
 

@@ -8,7 +8,11 @@ from django.utils import timezone
 
 from tqr.applications.models import Application
 from tqr.documents.application_form import ApplicationFormData, build_application_form
-from tqr.documents.assessment_form import AssessmentFormData
+from tqr.documents.assessment_form import (
+    DEFAULT_ETHICS_STATEMENT,
+    DEFAULT_HEALTH_STATEMENT,
+    AssessmentFormData,
+)
 from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS
 from tqr.teachers.models import AssessmentGrade, CertificateType, Gender, Interruption, PostLevel
 
@@ -65,6 +69,20 @@ def application_form_data(app: Application, *, conclusion: str | None = None) ->
     )
 
 
+# What the school writes in the 考核鉴定表 for the teacher's recorded 师德 and 身心健康 (材料6、7). The statements
+# are personal data seen only by the school and the reviewers: the 考核鉴定表 is served to them alone
+# (school_proof_pdf, the school batch, the archive), never to the teacher or the public.
+ETHICS_STATEMENTS = {
+    "good": DEFAULT_ETHICS_STATEMENT,
+    "violation": "该同志在本注册周期内有违反《中小学教师职业道德规范》的行为，已由学校核实处理，详见师德考核记录。",
+    "serious_violation": "该同志在本注册周期内有严重违反师德的行为，影响恶劣，详见处理决定。",
+}
+HEALTH_STATEMENTS = {
+    "fit": DEFAULT_HEALTH_STATEMENT,
+    "unfit": "经学校核实，该同志目前身心健康状况不能胜任教育教学工作。",
+}
+
+
 def assessment_form_data(app: Application) -> AssessmentFormData:
     """附件2 考核鉴定表 of one teacher, from the facts the school confirmed (or the teacher entered)."""
     evaluation = app.evaluation or {}
@@ -93,6 +111,8 @@ def assessment_form_data(app: Application) -> AssessmentFormData:
         hire_date=app.hire_date, registration_kind=KIND_LABELS.get(kind, "—"), printed_at=timezone.localtime(),
         assessments=years, training_hours=facts.get("training_hours", app.training_hours),
         training_hours_required=app.round.required_training_hours, interruptions=tuple(spans),
+        ethics_statement=ETHICS_STATEMENTS.get(app.teacher.ethics, DEFAULT_ETHICS_STATEMENT),
+        health_statement=HEALTH_STATEMENTS.get(app.teacher.health, DEFAULT_HEALTH_STATEMENT),
     )
 
 
