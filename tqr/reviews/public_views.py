@@ -57,8 +57,9 @@ def _page_context(request, notice: Notice, today) -> dict:
     from django.db.models import Q
 
     q = (request.GET.get("q") or "").strip()[:20]
-    entries = notice.entries.all().only("number", "name", "unit", "qualification_type", "registration_kind",
-                                        "conclusion", "distinguisher")
+    # notice_id too: the related manager reads it on every row (one query per entry when deferred).
+    entries = notice.entries.all().only("notice_id", "number", "name", "unit", "qualification_type",
+                                        "registration_kind", "conclusion", "distinguisher")
     if q:
         entries = entries.filter(Q(name__contains=q) | Q(unit__contains=q))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))

@@ -1,0 +1,80 @@
+"""A list page costs the same number of queries whatever the number of rows (issue 10, data scale).
+
+Each test measures a page, adds rows, measures again: the count must not move. A page that loops over
+rows with a query each (N+1) fails here long before it shows in a benchmark."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.reviews.helpers import many_confirmed, move_to
+from tqr.applications.services import application_transition
+from tqr.reviews import services
+from tqr.rules.phases import Phase
+
+pytestmark = pytest.mark.django_db
+PUBLIC_NOTICE_QUERIES = 6
+
+
+def queries(client, url: str) -> int:
+    cache.clear()  # the public pages are cached and rate-limited: measure the work, not the cache
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def grow(world, n: int, prefix: str):
+    move_to(world, Phase.APPLICATION)
+    return many_confirmed(world, n, prefix=prefix)
+
+
+@pytest.mark.parametrize("url", ["/school/{round}/roster/", "/school/{round}/roster/?state=confirmed",
+                                 "/school/{round}/roster/?format=xlsx"])
+def test_the_school_roster(world, client_for, url):
+    url = url.format(round=world.round_a.pk)
+    client = client_for("admin_a")
+    grow(world, 3, "甲")
+    small = queries(client, url)
+    grow(world, 12, "乙")
+    assert queries(client, url) == small
+
+
+@pytest.mark.parametrize("url", ["/reviews/{round}/statistics/", "/reviews/{round}/?format=xlsx",
+                                 "/reviews/{round}/?proposal=qualified&sort=-submitted_at"])
+def test_the_districts_pages(world, client_for, url):
+    url = url.format(round=world.round_a.pk)
+    client = client_for("reviewer_d1")
+    grow(world, 3, "甲")
+    move_to(world, Phase.INITIAL_REVIEW)
+    small = queries(client, url)
+    grow(world, 12, "乙")
+    move_to(world, Phase.INITIAL_REVIEW)
+    assert queries(client, url) == small
+
+
+def _review_all(world, apps):
+    for app in apps:
+        application_transition(application=app, action="review", actor=world.reviewer_d1, conclusion="qualified")
+
+
+def published_notice(world, n: int):
+    apps = grow(world, n, "甲")
+    move_to(world, Phase.INITIAL_REVIEW)
+    _review_all(world, apps)
+    notice = services.notice_save(round_=world.round_a, title="公示", issuing_body="重庆市黔江区教育委员会",
+                                  start_date=timezone.localdate(), workdays=5,
+                                  objection_contact="区继教中心 023-79222222", actor=world.reviewer_d1)
+    return services.notice_publish(notice=notice, actor=world.reviewer_d1)
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_the_public_notice_page(world, n):
+    notice = published_notice(world, n)
+    with CaptureQueriesContext(connection) as captured:
+        cache.clear()
+        assert Client().get(f"/notices/{notice.slug}/").status_code == 200
+    assert len(captured) <= PUBLIC_NOTICE_QUERIES, "\n".join(q["sql"][:150] for q in captured)
