@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -397,18 +398,29 @@ def exchange_commit_upload(*, source: DataSource, token: str, actor):
     from tqr.core.jobs import job_start
 
     data = imports.load_upload(token, user=actor)
+    filename = _upload_filename(token)
     preview = parse_file(data, source)
     if preview.row_count > LARGE_IMPORT_ROWS and not preview.file_problems:
-        run = _run(None, source=source, actor=actor, filename="", preview=preview, result=ImportRun.Result.QUEUED)
+        run = _run(None, source=source, actor=actor, filename=filename, preview=preview,
+                   result=ImportRun.Result.QUEUED)
         job = job_start(kind="exchange_import", label=f"导入{source.name}（{preview.row_count} 行）", owner=actor,
                         params={"source": source.pk, "token": token, "run": run.pk}, filename="导入结果.txt")
         ImportRun.objects.filter(pk=run.pk).update(job=job)
         run.refresh_from_db()
         return run, job
     try:
-        return exchange_commit(data=data, source=source, actor=actor), None
+        return exchange_commit(data=data, source=source, actor=actor, filename=filename), None
     finally:
         imports.discard_upload(token)
+
+
+def _upload_filename(token: str) -> str:
+    """The uploaded file's (sanitised) name, kept in the stash's sidecar by `imports.stash_upload`."""
+    try:
+        meta = json.loads((imports._upload_dir() / f"{token}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(meta.get("filename", ""))[:200]
 
 
 __all__ = ["ExchangePreview", "ExchangeRejected", "ImportRefused", "UploadNotFound", "exchange_commit",
