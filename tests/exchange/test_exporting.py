@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -99,3 +100,13 @@ def test_nobody_else_gets_the_full_ids(world, concluded, client_for, persona, st
     assert response.status_code == status
     assert not AuditEvent.objects.filter(action="pii.export_full_id").exists()
     assert AuditEvent.objects.filter(action="authz.denied").exists()
+
+
+def test_docs_list_the_default_layout_and_every_field_key():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "exchange.md").read_text(encoding="utf-8")
+    block = text.split("the **default layout** applies:", 1)[1].split("```")[1]
+    assert exporting.parse_columns(block) == list(exporting.DEFAULT_LAYOUT)
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
+    assert documented == set(exporting.FIELDS)

@@ -124,3 +124,17 @@ def test_the_api_returns_the_problems_of_a_file(world, year, client_for, trainin
                                           {"file": upload(csv_bytes(rows))}).json()
     assert not body["ok"] and body["token"] is None
     assert body["problems"][0]["row"] == 4 and body["problems"][0]["column"] == "姓名"
+
+
+def test_a_commit_checks_again_and_refuses_what_became_a_problem(world, year, client_for, training_source):
+    client = client_for("reviewer_d1")
+    html = client.post(reverse("exchange_import", args=[training_source.pk]),
+                       {"file": upload(csv_bytes(training_rows(world, year, hours=222)))}).content.decode()
+    token = re.search(r"/import/([0-9a-f]{32})/commit/", html).group(1)
+    world.teacher_a2.unit = world.school_c  # moved to another district since the preview
+    world.teacher_a2.save()
+    response = client.post(reverse("exchange_import_commit", args=[training_source.pk, token]))
+    assert response.status_code == 409
+    assert "本区县没有该身份证号码的教师" in response.content.decode()
+    assert not TrainingRecord.objects.filter(hours=222).exists()
+    assert ImportRun.objects.filter(result=ImportRun.Result.PROBLEMS).count() == 1
