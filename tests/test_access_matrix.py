@@ -65,6 +65,14 @@ def expect(anonymous, otherwise, *rules) -> dict[str, Any]:
 
 # Round of district A: everyone working in district A, the city roles and the sysadmin may read it.
 SEES_ROUND_A = (*DISTRICT_A, *CITY, "sysadmin")
+
+
+def exchange_source_a(w):
+    """District A's data source (数据交换), made when a case asks for it."""
+    from tqr.exchange.models import DataSource
+
+    return DataSource.objects.get_or_create(district=w.district_a, name="继续教育平台", defaults={
+        "kind": "training", "value_column": "学时"})[0]
 SEES_ROUND_B = ("reviewer_d2", *CITY, "sysadmin")
 
 
@@ -434,6 +442,32 @@ CASES = [
     Case("api-district_answer", "api:district_answer", "POST", lambda w: (w.application_a1.pk,),
          expect(401, 404, (403, SEES_APP_A1), (409, ("reviewer_d1",))), json_body={"conclusion": "qualified"},
          audited=True, effect="application_state"),
+    # --- Data exchange (数据交换): the district's own staff only; another district's source or round is a 404 ---
+    *[Case(f"{name}-{method.lower()}", name, method, expected=expect(
+        LOGIN if not name.startswith("api:") else 401, 403, (ok, ("reviewer_d1", "reviewer_d2"))),
+        data=data, audited=tuple(p for p in LOGGED_IN if p not in ("reviewer_d1", "reviewer_d2")))
+      for name, method, ok, data in (
+          ("exchange_home", "GET", 200, None), ("exchange_source_new", "GET", 200, None),
+          ("exchange_source_new", "POST", 200, {}),  # an empty form: the form again, with its errors
+          ("exchange_runs", "GET", 200, None), ("exchange_layout", "GET", 200, None),
+          ("exchange_layout", "POST", 200, {}), ("api:exchange_sources", "GET", 200, None))],
+    *[Case(f"{name}-{method.lower()}", name, method, lambda w, extra=extra: (exchange_source_a(w).pk, *extra),
+           expect(LOGIN if not name.startswith("api:") else 401, 403, (ok, ("reviewer_d1",)), (404, ("reviewer_d2",))),
+           data=data, audited=tuple(p for p in LOGGED_IN if p != "reviewer_d1" or ok == 200))
+      for name, method, extra, ok, data in (
+          ("exchange_source_edit", "GET", (), 200, None),
+          ("exchange_source_edit", "POST", (), 200, {}),
+          ("exchange_import", "GET", (), 200, None),
+          ("exchange_import", "POST", (), 200, {}),  # no file: the form again, with its error
+          ("exchange_import_commit", "POST", ("0" * 32,), 404, {}),  # no such upload: a plain 404
+          ("api:exchange_import", "POST", (), 400, {}),  # no file
+          ("api:exchange_import_commit", "POST", ("0" * 32,), 404, {}))],
+    *[Case(f"{name}-{suffix}", name, "GET", lambda w, r=round_attr: (getattr(w, r).pk,),
+           expect(LOGIN if not name.startswith("api:") else 401, 403, (200, (own,)), (404, (*outsiders, "auditor"))),
+           audited=True)
+      for name in ("exchange_export", "api:exchange_export")
+      for suffix, round_attr, own, outsiders in (("own", "round_a", "reviewer_d1", ("reviewer_d2",)),
+                                                 ("other-district", "round_b", "reviewer_d2", DISTRICT_A))],
     # --- Audit (审计日志: the auditor reads it; the system administrator, like everyone else, cannot) ------
     Case("audit_log", "audit_log", "GET", expected=expect(LOGIN, 403, (200, ("auditor",))), audited=True),
     # --- The Django admin (system administration) ----------------------------------------------------

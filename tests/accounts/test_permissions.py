@@ -220,6 +220,11 @@ CAN = [
     ("round.view_review", "round_a", {"reviewer_d1", *CITY}),
     ("application.review", "application_a1", {"reviewer_d1"}),
     ("application.review", "application_c", {"reviewer_d2"}),
+    ("exchange.manage", "district_a", {"reviewer_d1"}),
+    ("exchange.manage", "district_b", {"reviewer_d2"}),
+    ("exchange.export", "round_a", {"reviewer_d1"}),
+    ("exchange.export", "round_b", {"reviewer_d2"}),
+    ("exchange.export", "elsewhere_round", set()),
 ]
 
 

@@ -115,6 +115,15 @@ def visible_applications(user: User):
     return qs.filter(round__district_id__in=districts) if districts else qs.none()
 
 
+def visible_data_sources(user: User):
+    """The data sources of the district the user works for as district staff (数据交换); nobody else's."""
+    from tqr.exchange.models import DataSource
+
+    if not user.is_authenticated or not user.is_active or user.role != Role.DISTRICT_REVIEWER:
+        return DataSource.objects.none()
+    return DataSource.objects.filter(district_id=user.organisation_id)
+
+
 # --- Actions: may this user do this to that object ------------------------------------------------
 
 DISTRICT_STAFF = {Role.DISTRICT_REVIEWER}
@@ -172,6 +181,11 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     # A teacher of the round's district may apply in it (obj: Round).
     "round.apply": lambda u, r: u.role == Role.TEACHER and hasattr(u, "teacher")
     and visible_rounds(u).filter(pk=r.pk).exists(),
+    # Data exchange (数据交换): the district's sources and imports (obj: the district), and the export of a
+    # round's conclusions with full resident IDs to the national system (obj: Round).
+    "exchange.manage": lambda u, d: u.role == Role.DISTRICT_REVIEWER and u.organisation_id is not None
+    and (d is None or u.organisation_id == d.pk),
+    "exchange.export": lambda u, r: _round_district_staff(u, r),
     "audit.read": lambda u, _: u.role == Role.AUDITOR,  # 审计管理员 only; the system administrator cannot
 }
 

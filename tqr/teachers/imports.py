@@ -580,6 +580,15 @@ def _header_name(value) -> str:
     return re.split(r"[(（]", text, maxsplit=1)[0]
 
 
+# The cell checks, shared with the data-exchange import (tqr/exchange): same rules, same messages.
+CellError = _CellError
+convert_cell = _convert
+numeric_identifier = _numeric_identifier
+is_blank = _is_blank
+fold = _fold
+header_name = _header_name
+
+
 def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: date) -> None:
     columns = SHEETS[sheet]
     header = rows[0] if rows else []
@@ -594,7 +603,7 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
     if missing:
         return
     present = [(c, positions[c.header]) for c in columns if c.header in positions]
-    first_row: dict[tuple, int] = {}
+    duplicates = DuplicateRows()
     for offset, cells in enumerate(rows[1:], start=2):
         if all(_is_blank(v) for v in cells):
             continue
@@ -619,12 +628,10 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
         id_number = values.get("id_number")
         if id_number is not None:
             key = (id_number,) if sheet == TEACHER_SHEET else (id_number, *_fact_key(sheet, values))
-            if key in first_row:
-                what = "身份证号码" if sheet == TEACHER_SHEET else (
-                    "同一教师、同一起止日期" if sheet == INTERRUPTION_SHEET else "同一教师、同一年度")
-                problems.append(Problem(sheet, offset, "身份证号码", f"与第{first_row[key]}行重复（{what}只能有一行）"))
-            elif None not in key:
-                first_row[key] = offset
+            what = "身份证号码" if sheet == TEACHER_SHEET else (
+                "同一教师、同一起止日期" if sheet == INTERRUPTION_SHEET else "同一教师、同一年度")
+            if message := duplicates.check(key, offset, what):
+                problems.append(Problem(sheet, offset, "身份证号码", message))
         preview.file_problems += problems
         preview.sheet_rows[sheet] = preview.sheet_rows.get(sheet, 0) + 1
         if sheet == TEACHER_SHEET:
@@ -638,6 +645,22 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
             preview.facts[sheet].append(FactRow(sheet, offset, digest(id_number), values, ok))
     if sheet == TEACHER_SHEET:
         _check_duplicate_certificates(preview, sheet)
+
+
+class DuplicateRows:
+    """The duplicate-row check shared by every import: the first row of each key wins, a later row with the
+    same key is a problem naming that first row. Keys with a None in them (a cell that failed) are skipped."""
+
+    def __init__(self) -> None:
+        self.first_row: dict[tuple, int] = {}
+
+    def check(self, key: tuple, row: int, what: str) -> str | None:
+        """None for a new key; else the message for `row`, e.g. 与第3行重复（同一教师、同一年度只能有一行）."""
+        if key in self.first_row:
+            return f"与第{self.first_row[key]}行重复（{what}只能有一行）"
+        if None not in key:
+            self.first_row[key] = row
+        return None
 
 
 def _fact_key(sheet: str, values: dict) -> tuple:
