@@ -54,3 +54,27 @@ def test_the_job_asks_the_owners_scope_again_when_it_runs(world, client_for, que
                     params={"round": world.round_a.pk, "filters": {}}, filename="x.xlsx")
     job.refresh_from_db()
     assert job.status == "failed" and "无权" in job.error and not job.file
+
+
+def test_a_large_audit_log_export_runs_as_a_job_and_holds_the_rows_of_the_moment_it_was_asked(world, client_for,
+                                                                                             settings):
+    from tqr.audit.services import record
+
+    settings.TQR_EXPORT_SYNC_ROWS = 1
+    for who in ("mallory", "mallory", "alice"):
+        record("login.failed", username=who, result="fail")
+    auditor = client_for("auditor")
+    response = auditor.get("/audit/", {"username": "mallory", "format": "xlsx"})
+    job = Job.objects.get(kind="audit_xlsx")
+    assert response["Location"] == f"/jobs/{job.pk}/" and job.owner == world.auditor
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
+    body = b"".join(auditor.get(f"/jobs/{job.pk}/download/").streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()
+    assert [r[2] for r in sheet[3:] if any(r)] == ["mallory", "mallory"]
+    record("login.failed", username="mallory", result="fail")  # written after the request: not in a re-run
+    Job.objects.filter(pk=job.pk).update(status="queued")
+    from tqr.core.jobs import run
+
+    run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.total) == ("done", 2)

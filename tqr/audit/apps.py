@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "tqr.audit"
     verbose_name = "审计日志"
+
+    def ready(self):
+        from tqr.audit import exports  # noqa: F401 - registers the "audit_xlsx" background job
