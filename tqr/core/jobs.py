@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tqr.core.models import Job
@@ -47,10 +48,19 @@ def job_create(*, kind: str, label: str, owner, params: dict) -> Job:
 
 
 def job_enqueue(job: Job) -> None:
-    """Hand the job to the task backend (the database worker, or Redis when scaled out)."""
+    """Hand the job to the task backend (the database worker, or Redis when scaled out).
+
+    After the caller's transaction commits: an RQ worker on another machine must find the Job row. The
+    immediate backend (tests) runs the job in the caller's transaction, as it always has.
+    """
+    from django_tasks.backends.immediate import ImmediateBackend
+
     from tqr.applications.tasks import run_job
 
-    run_job.enqueue(str(job.pk))
+    if isinstance(run_job.get_backend(), ImmediateBackend):
+        run_job.enqueue(str(job.pk))
+    else:
+        transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
 
 
 def job_start(*, kind: str, label: str, owner, params: dict, filename: str) -> Job:
@@ -125,7 +135,8 @@ def recover_stale_jobs(now: datetime) -> str:
 
     cutoff = now - timedelta(minutes=settings.TQR_JOB_STALE_MINUTES)
     requeued = 0
-    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff):
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)  # null: before 0002
+    for job in Job.objects.filter(silent, status=Job.Status.RUNNING):
         # Claim on the attempt we saw: if that run moved on or finished since, leave it alone.
         if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts,
                                   heartbeat_at=job.heartbeat_at).update(status=Job.Status.QUEUED):
@@ -134,7 +145,7 @@ def recover_stale_jobs(now: datetime) -> str:
             part.unlink(missing_ok=True)  # the dead run's half file
         record("job.requeue", obj=job, username=WORKER_USERNAME,
                data={"kind": job.kind, "attempt": job.attempts, "done": job.done, "total": job.total,
-                     "heartbeat_at": job.heartbeat_at.isoformat()})
+                     "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None})
         job_enqueue(job)
         requeued += 1
     return f"重新排队 {requeued} 个中断的后台任务" if requeued else "没有中断的后台任务"
