@@ -59,3 +59,16 @@ def test_a_run_given_up_for_dead_does_not_finish_the_job_again(world, client_for
     assert job.status == "running" and not job.file
     assert not [p for p in (Path(job.file.storage.location) / "jobs").glob(f"*{job.pk}*")]
     assert not AuditEvent.objects.filter(object_id=str(job.pk), action="job.done").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_reaches_a_real_queue_only_when_the_callers_transaction_commits(world, settings):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with transaction.atomic():
+        job = start(world)
+        assert not DBTaskResult.objects.exists()  # a worker elsewhere could not find the job yet
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [str(job.pk)]
+    assert Job.objects.get(pk=job.pk).status == "queued"
