@@ -12,7 +12,6 @@ import pytest
 
 from tests.applications.test_school import submitted
 from tqr.core.jobs import job_start
-from tqr.core.models import Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = os.environ.get("TQR_REDIS_URL") or "redis://127.0.0.1:6379/5"
