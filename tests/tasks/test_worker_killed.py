@@ -70,12 +70,12 @@ class SharedDatabase:
         return tuple(Job.objects.filter(pk=job_id).values_list("status", "done", "total").get())
 
 
-def manage(*args: str, env: dict) -> list[str]:
+def manage(*args: str) -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), *args]
 
 
 def worker(env: dict) -> subprocess.Popen:
-    return subprocess.Popen(manage("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload", env=env),
+    return subprocess.Popen(manage("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"),
                             cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_batch_finishes_the_job_once_after_a_restart(world, 
     assert "生成中" in admin.get(f"/jobs/{job.pk}/").content.decode()
 
     later = (timezone.now() + timedelta(minutes=settings.TQR_JOB_STALE_MINUTES + 1)).isoformat()
-    recovery = subprocess.run(manage("run_schedule", "--only", "jobs.recover", "--now", later, env=env),
+    recovery = subprocess.run(manage("run_schedule", "--only", "jobs.recover", "--now", later),
                               cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
     assert recovery.returncode == 0 and "重新排队 1 个" in recovery.stdout, recovery.stdout + recovery.stderr
     second = worker(env)
