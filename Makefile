@@ -19,10 +19,11 @@ setup: $(STAMP)  ## .venv with every dependency (idempotent)
 run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PORT) with a task worker beside it
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Starting the background worker (manage.py db_worker) and the web server on http://127.0.0.1:$(PORT)"
+	@echo "Starting the background worker (manage.py db_worker), the schedule (run_schedule --loop 60) and the web server on http://127.0.0.1:$(PORT)"
 	@echo "(demo: two-factor login for reviewers is off; TQR_REQUIRE_2FA=true make run turns it on)"
 	$(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py run_schedule --loop 60 > var/schedule.log 2>&1 & schedule=$$!; \
+	  trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	  TQR_DEBUG=true TQR_REQUIRE_2FA=$${TQR_REQUIRE_2FA:-false} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)

@@ -270,11 +270,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("TQR_EMAIL_FROM", "TQR 教师资格定期注
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TQR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# `database` (default): the task queue is a table, `manage.py db_worker` runs it, nothing else to install.
+# `redis`: RQ over TQR_REDIS_URL, for several machines; `manage.py rqworker --job-class django_tasks_rq.Job`.
+# A dotted backend path is still accepted (tests use the immediate backend).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "redis": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = os.environ.get("TQR_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS and "." not in TASKS_BACKEND:
+    raise ImproperlyConfigured(f"TQR_TASKS_BACKEND must be database, redis or a dotted path, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["redis"]:
+    if not os.environ.get("TQR_REDIS_URL"):
+        raise ImproperlyConfigured("TQR_TASKS_BACKEND=redis needs TQR_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    INSTALLED_APPS.append("django_rq")  # its rqworker command and queues
+RQ_QUEUES = {"default": {"URL": os.environ.get("TQR_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+TQR_JOB_STALE_MINUTES = env_int("TQR_JOB_STALE_MINUTES", 10)  # a RUNNING job silent this long is re-queued
+TQR_EXPORT_SYNC_ROWS = env_int("TQR_EXPORT_SYNC_ROWS", 2000)  # larger list exports run as background jobs
 
 # --- Cache ----------------------------------------------------------------------------------------
 if os.environ.get("TQR_REDIS_URL"):

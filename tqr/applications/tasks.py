@@ -1,12 +1,15 @@
-"""Background work of the applications: the school's batch of 考核鉴定表 (附件2)."""
+"""Background work of the applications: the school's batch of 考核鉴定表 (附件2), and the scheduled deadlines."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django_tasks import task
 
 from tqr.applications.documents import assessment_form_data
 from tqr.applications.models import Application
 from tqr.core import jobs
+from tqr.core.schedule import scheduled
 from tqr.documents.assessment_form import build_assessment_batch
 from tqr.rules.flow import State
 
@@ -29,3 +32,12 @@ def build_school_proofs(job, out, progress) -> None:
 @task()
 def run_job(job_id: str) -> None:
     jobs.run(job_id)
+
+
+@scheduled("deadlines", every_minutes=5)
+def deadlines(now: datetime) -> str:
+    """各环节截止处理（run_deadlines）"""
+    from tqr.applications.school import process_deadlines
+
+    done = process_deadlines(now=now)
+    return "；".join(f"{title}：{count} 份视为自动放弃" for title, count in done.items()) or "没有需要处理的截止事项"

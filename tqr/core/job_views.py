@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tqr.accounts.permissions import get_visible_or_404
 from tqr.audit.services import record
 from tqr.core.downloads import attachment_response
+from tqr.core.jobs import job_retry as job_retry_service
 from tqr.core.models import Job
 
 
@@ -45,11 +46,6 @@ def job_download(request, job_id):
 @login_required
 @require_POST
 def job_retry(request, job_id):
-    from tqr.applications.tasks import run_job
-
     job = _own(request, job_id)
-    if job.status == Job.Status.FAILED:
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, error="")
-        record("job.retry", obj=job)
-        run_job.enqueue(str(job.pk))
+    job_retry_service(job=job, actor=request.user)
     return redirect("job_detail", job_id=job.pk)

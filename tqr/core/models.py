@@ -29,6 +29,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written at the start and on every progress step: a RUNNING job whose heartbeat is older than
+    # TQR_JOB_STALE_MINUTES lost its worker and is queued again (tqr.core.jobs.recover_stale_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -42,3 +45,20 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+
+class ScheduleRun(models.Model):
+    """When each scheduled function (tqr.core.schedule) last ran: shared by cron, the loop and every machine."""
+
+    name = models.CharField(_("名称"), max_length=60, primary_key=True)
+    started_at = models.DateTimeField(_("最近开始"))
+    finished_at = models.DateTimeField(_("最近结束"), null=True, blank=True)
+    ok = models.BooleanField(_("成功"), default=True)
+    summary = models.TextField(_("结果"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,6 +3,7 @@ statistics, the notice with its objections, and the report to the city."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,11 +19,12 @@ from tqr.applications.statistics import total_statistics, unit_statistics
 from tqr.audit.services import record
 from tqr.campaigns.selectors import units_for_administrators
 from tqr.core.downloads import attachment_response
-from tqr.documents.xlsx import XLSX_TYPE, build_xlsx
-from tqr.reviews import services
+from tqr.core.jobs import job_start
+from tqr.documents.xlsx import XLSX_TYPE
+from tqr.reviews import exports, services
 from tqr.reviews.models import Notice, Objection
 from tqr.reviews.queue import PROPOSALS, SORTS, QueueFilter, district_units, page, queue, queue_counts
-from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS
+from tqr.rules.codes import KIND_LABELS
 from tqr.rules.flow import State
 from tqr.teachers.models import CertificateType, Conclusion
 
@@ -41,11 +43,15 @@ def review_queue(request, round_id: int):
     qs = queue(request.user, round_, f)
     if request.GET.get("format") == "xlsx":
         record("export.review_queue", obj=round_, data={"filters": request.GET.dict()})
-        body = build_xlsx("初审", ["申请编号", "姓名", "单位", "资格种类", "注册类型", "规则建议", "初审结论", "理由", "状态"], (
-            [a.number, a.name, a.confirmation_point.name, a.get_cert_type_display(), KIND_LABELS.get(a.kind or "", ""),
-             OUTCOME_LABELS.get(a.proposal or "", ""), a.get_conclusion_display(), a.conclusion_reason, a.state_label]
-            for a in qs.iterator(chunk_size=500)), title=f"{round_.title} 初审名单")
-        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"初审名单-{round_.year}.xlsx")
+        total = qs.count()
+        if total > settings.TQR_EXPORT_SYNC_ROWS:  # too long for a request: the job page shows the progress
+            filters = {k: v for k, v in request.GET.items() if k not in ("format", "page")}
+            job = job_start(kind="review_queue_xlsx", label=f"{round_.title} 初审名单（{total} 条）",
+                            owner=request.user, params={"round": round_.pk, "filters": filters},
+                            filename=exports.filename(round_))
+            return redirect("job_detail", job_id=job.pk)
+        return attachment_response(HttpResponse(exports.review_queue_xlsx(round_, qs), content_type=XLSX_TYPE),
+                                   exports.filename(round_))
     return render(request, "reviews/queue.html", {
         "round": round_, "page": page(qs, request.GET.get("page")), "f": f, "counts": queue_counts(request.user, round_),
         "units": district_units(round_), "unit_kinds": Organisation.Kind.choices[2:],
