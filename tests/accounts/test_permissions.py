@@ -207,6 +207,7 @@ CAN = [
     ("lookup.batch", "school_a", {"admin_a", "admin_b", "reviewer_d1", "reviewer_d2", *CITY}),
     ("application.view_full_id", "application_a1", {"admin_a", "reviewer_d1"}),
     ("audit.read", "round_a", {"auditor"}),
+    ("email.manage", "round_a", {"reviewer_d1", "reviewer_d2", "sysadmin"}),
     ("city.view", "round_a", {"city_reviewer", "city_approver"}),
     ("city.sample", "round_a", {"city_reviewer"}),
     ("city.sample", "elsewhere_round", set()),

@@ -115,6 +115,20 @@ def visible_applications(user: User):
     return qs.filter(round__district_id__in=districts) if districts else qs.none()
 
 
+def visible_emails(user: User):
+    """Outgoing e-mails in scope: the system administrator's all, a district reviewer's district's."""
+    from tqr.notifications.models import OutgoingEmail
+
+    qs = OutgoingEmail.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.SYSADMIN:
+        return qs
+    if user.role == Role.DISTRICT_REVIEWER and user.organisation_id:
+        return qs.filter(district_id=user.organisation_id)
+    return qs.none()
+
+
 # --- Actions: may this user do this to that object ------------------------------------------------
 
 DISTRICT_STAFF = {Role.DISTRICT_REVIEWER}
@@ -172,6 +186,8 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     # A teacher of the round's district may apply in it (obj: Round).
     "round.apply": lambda u, r: u.role == Role.TEACHER and hasattr(u, "teacher")
     and visible_rounds(u).filter(pk=r.pk).exists(),
+    # Failed e-mails: the list and the retry button (the rows themselves through visible_emails).
+    "email.manage": lambda u, _: u.role in (Role.SYSADMIN, Role.DISTRICT_REVIEWER),
     "audit.read": lambda u, _: u.role == Role.AUDITOR,  # 审计管理员 only; the system administrator cannot
 }
 
