@@ -154,8 +154,8 @@ def test_a_teacher_without_an_account_gets_the_mail_but_no_inbox_row(world, djan
                                    "final", "reminder_application", "reminder_confirmation", "digest"])
 def test_every_event_has_a_chinese_subject_and_body(world, event):
     """Each template renders on its own (also the ones the flows above do not reach with every branch)."""
-    from tqr.notifications.services import _render
     from tqr.notifications.reminders import DigestCounts
+    from tqr.notifications.services import _render
 
     app = submitted(world, world.teacher_a1)
     app.conclusion, app.conclusion_reason, app.return_reason = "unqualified", "师德严重失范", "照片不符合要求"

@@ -201,9 +201,11 @@ def email_deliver(email_id: int, *, now: datetime | None = None) -> str:
     """Send one queued e-mail whose time has come; on an error retry later, after the last attempt mark it
     failed. Claimed optimistically, so two workers never send the same row. Returns the new status."""
     now = now or timezone.now()
-    email = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED).first()
-    if email is None or (email.next_attempt_at and email.next_attempt_at > now):
-        return email.status if email else "missing"
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return "missing"
+    if email.status != OutgoingEmail.Status.QUEUED or (email.next_attempt_at and email.next_attempt_at > now):
+        return email.status
     attempt = email.attempts + 1
     # The claim pushes next_attempt_at on, so the retry job does not pick the row while it is being sent.
     claimed = OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.QUEUED,
