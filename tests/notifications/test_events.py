@@ -180,3 +180,16 @@ def test_no_mail_when_the_change_rolls_back(world, django_capture_on_commit_call
             application_transition(application=app, action="return", actor=world.admin_a, note="x")
             raise RuntimeError("later failure")
     assert mail.outbox == [] and not OutgoingEmail.objects.exists() and not Notification.objects.exists()
+
+
+def test_an_administrator_named_without_an_account_still_gets_the_abandonment(world,
+                                                                              django_capture_on_commit_callbacks):
+    RegistrationAdministrator.objects.create(round=world.round_a, unit=world.school_a, name="陈老师",
+                                             phone="13812345678", email="chen@example.cn")
+    submitted(world, world.teacher_a1)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_deadlines", "--now", school.confirmation_closes_at(world.round_a).isoformat())
+    [admin_mail] = [m for m in messages("视为自动放弃") if m.to == ["chen@example.cn"]]
+    assert "注册管理员：您好！" in admin_mail.body and "本校教师张三" in admin_mail.body
+    assert "/school/applications/" in admin_mail.body
+    assert not Notification.objects.filter(event="abandoned").exclude(recipient=world.t_a1).exists()

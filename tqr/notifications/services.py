@@ -48,6 +48,11 @@ class Recipient:
 
     user: User | None = None
     email: str = ""
+    audience: str = ""  # "school" for a school's registration administrator (its own wording and links)
+
+    @property
+    def for_school(self) -> bool:
+        return self.audience == "school" or (self.user is not None and self.user.role == Role.SCHOOL_ADMIN)
 
     @property
     def address(self) -> str:
@@ -100,18 +105,20 @@ def default_recipients(event: str, application) -> list[Recipient]:
     if event == Event.ABANDONED:
         admin = application.round.administrators.filter(unit_id=application.confirmation_point_id).first()
         if admin is not None:
-            people.append(Recipient(user=admin.user, email=admin.email) if admin.user_id
-                          else Recipient(email=admin.email))
+            people.append(Recipient(user=admin.user if admin.user_id else None, email=admin.email,
+                                    audience="school"))
     return people
 
 
-def _link(event: str, application, user: User | None, context: dict) -> str:
+def _link(event: str, application, recipient: Recipient, context: dict) -> str:
     if "link" in context:
         return context["link"]
     if application is not None:
-        if user is not None and user.role == Role.SCHOOL_ADMIN:
+        if recipient.for_school:
             return reverse("school_application", args=[application.pk])
         return reverse("apply_status", args=[application.round_id])
+    if event == Event.REMINDER_APPLICATION:
+        return reverse("apply_entry")
     return reverse("notification_inbox")
 
 
@@ -160,10 +167,11 @@ def notify(event: str, *, application=None, recipients: list[Recipient] | None =
         seen.add(key)
         if event in OPTIONAL_EVENTS and not wants_optional(r.user):
             continue
-        link = _link(event, application, r.user, base)
+        link = _link(event, application, r, base)
         unsubscribe = (site_url(reverse("notification_unsubscribe", args=[unsubscribe_token(r.user)]))
                        if event in OPTIONAL_EVENTS and r.user is not None else "")
-        ctx = {**base, "recipient": r.user, "link_url": site_url(link), "unsubscribe_url": unsubscribe}
+        ctx = {**base, "recipient": r.user, "for_school": r.for_school, "link_url": site_url(link),
+               "unsubscribe_url": unsubscribe}
         subject, body = _render(event, ctx)
         if r.user is not None:
             inbox_body = _render(event, {**ctx, "for_inbox": True})[1]
