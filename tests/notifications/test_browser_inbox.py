@@ -4,13 +4,14 @@ import os
 
 import pytest
 
-from tests.browser.conftest import assert_no_horizontal_scroll, browser, browser_settings, login, page  # noqa: F401
+from tests.browser.conftest import CHROMIUM, assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD
 from tests.notifications.helpers import submitted
 from tqr.applications.services import application_transition
 from tqr.notifications.models import OutgoingEmail
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium not found at {CHROMIUM}")]
 SHOTS = os.environ.get("TQR_SCREENSHOTS", "/tmp/tqr-screenshots")
 
 
