@@ -28,6 +28,7 @@ from tqr.applications.services import application_start
 from tqr.audit.models import AuditEvent
 from tqr.campaigns.models import Announcement, AnnouncementAttachment, RegistrationAdministrator
 from tqr.core.models import Job
+from tqr.notifications.models import Notification, OutgoingEmail
 
 # --- Who is who ------------------------------------------------------------------------------------
 
@@ -49,6 +50,8 @@ TO_JOB = (302, "jobs")
 TO_REVIEW = (302, "reviews")
 TO_CITY = (302, "city")
 TO_ROUND_PAGE = (302, "rounds")
+TO_INBOX = (302, "inbox")
+TO_FAILED = (302, "failed_emails")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
@@ -470,6 +473,26 @@ CASES = [
                                                  ("other-district", "round_b", "reviewer_d2", DISTRICT_A))],
     # --- Audit (审计日志: the auditor reads it; the system administrator, like everyone else, cannot) ------
     Case("audit_log", "audit_log", "GET", expected=expect(LOGIN, 403, (200, ("auditor",))), audited=True),
+    # --- Notifications (通知): one's own inbox; failed e-mails for the sysadmin (all) and the district (its own)
+    Case("inbox", "notification_inbox", "GET", expected=expect(LOGIN, 200)),
+    Case("inbox-read-own", "notification_read", "POST", lambda w: (w.notification_a1.pk,),
+         expect(LOGIN, 404, (TO_INBOX, ("t_a1",))), audited=True, effect="notification_read"),
+    Case("inbox-read-all", "notification_read_all", "POST", expected=expect(LOGIN, TO_INBOX),
+         effect="notification_read"),
+    Case("inbox-preference", "notification_preference", "POST", expected=expect(LOGIN, TO_INBOX)),
+    Case("failed_emails", "failed_emails", "GET",
+         expected=expect(LOGIN, 403, (200, ("reviewer_d1", "reviewer_d2", "sysadmin"))), audited=True),
+    Case("failed_email_retry-district-a", "failed_email_retry", "POST", lambda w: (w.failed_email_a.pk,),
+         expect(LOGIN, 403, (TO_FAILED, ("reviewer_d1", "sysadmin")), (404, ("reviewer_d2",))), audited=True,
+         effect="email_retry"),
+    Case("api-notifications", "api:notifications", "GET", expected=expect(401, 200)),
+    Case("api-notification_read-own", "api:notification_read", "POST", lambda w: (w.notification_a1.pk,),
+         expect(401, 404, (200, ("t_a1",))), json_body={}, audited=True, effect="notification_read"),
+    Case("api-notifications_read_all", "api:notifications_read_all", "POST", expected=expect(401, 200),
+         json_body={}, effect="notification_read"),
+    Case("api-notification_preference", "api:notification_preference", "GET", expected=expect(401, 200)),
+    Case("api-notification_preference_set", "api:notification_preference_set", "PUT", expected=expect(401, 200),
+         json_body={"reminders": True}),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -511,6 +534,11 @@ def matrix_world(world):
     world.application_a1 = application_start(round_=world.round_a, teacher=world.teacher_a1, actor=world.t_a1)
     world.job_a = Job.objects.create(kind="school_proofs", label="考核鉴定表", owner=world.admin_a,
                                      params={"round": world.round_a.pk, "unit": world.school_a.pk})
+    world.notification_a1 = Notification.objects.create(recipient=world.t_a1, event="confirmed", title="学校已现场确认您的申请",
+                                                        body="……", link="/")
+    world.failed_email_a = OutgoingEmail.objects.create(to="t001@example.cn", subject="【提醒】", body="……",
+                                                        event="reminder_application", district=world.district_a,
+                                                        status=OutgoingEmail.Status.FAILED, attempts=3)
     world.handover_a = HandOver.objects.create(round=world.round_a, unit=world.school_a, statistics={},
                                                filled_by="陈老师", phone="13812345678")
     return world
@@ -537,6 +565,8 @@ def _snapshot(case: Case, w) -> Any:
         return Announcement.objects.get(round=w.round_b).published_at
     if case.effect == "token_revoke":
         return ApiToken.objects.get(pk=w.token_t_a1.pk).revoked_at
+    if case.effect == "email_retry":
+        return OutgoingEmail.objects.get(pk=w.failed_email_a.pk).status
     return None
 
 
@@ -575,6 +605,12 @@ def _check_effect(case: Case, w, persona: str, client: Client, succeeded: bool, 
             assert revoked_at is not None
         else:
             assert before is None and revoked_at is None, "someone else's token must stay valid"
+    elif case.effect == "notification_read":
+        read = Notification.objects.get(pk=w.notification_a1.pk).read_at
+        assert (read is not None) == (persona == "t_a1"), "only the recipient marks a notification read"
+    elif case.effect == "email_retry":
+        status = OutgoingEmail.objects.get(pk=w.failed_email_a.pk).status
+        assert before == "failed" and (status != "failed") == succeeded, "only the district or sysadmin retries"
     elif case.effect == "logout":
         assert client.get(reverse("home")).status_code == 302, "the session must be over after logout"
     elif case.effect == "still_logged_in" and persona != "anonymous":
@@ -610,6 +646,10 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith("/rounds/"), location
     elif target == "apply":
         assert location.startswith("/apply/"), location
+    elif target == "inbox":
+        assert location == reverse("notification_inbox"), location
+    elif target == "failed_emails":
+        assert location == reverse("failed_emails"), location
     elif target == "round_detail":
         assert location.startswith("/rounds/") and location.count("/") == 3, location
     else:  # pragma: no cover - a typo in the table
@@ -638,7 +678,7 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY) and case.method == "POST")
+        expected in (HOME, TO_INBOX, TO_FAILED, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

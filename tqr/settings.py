@@ -268,6 +268,11 @@ else:
     EMAIL_BACKEND = os.environ.get("TQR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TQR_EMAIL_FROM", "TQR 教师资格定期注册 <noreply@tqr.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notifications (tqr.notifications): links in mail, retries of a failed send, the digest's hour.
+TQR_SITE_URL = os.environ.get("TQR_SITE_URL", "http://localhost:8000")
+TQR_NOTIFY_MAX_ATTEMPTS = env_int("TQR_NOTIFY_MAX_ATTEMPTS", 3)
+TQR_NOTIFY_RETRY_MINUTES = env_int("TQR_NOTIFY_RETRY_MINUTES", 5)
+TQR_NOTIFY_DIGEST_HOUR = env_int("TQR_NOTIFY_DIGEST_HOUR", 7)
 
 # --- Background tasks -----------------------------------------------------------------------------
 # `database` (default): the task queue is a table, `manage.py db_worker` runs it, nothing else to install.

@@ -14,6 +14,7 @@ from tests.factories import PERSONAS, org, teacher, windows_around
 from tqr.accounts.models import Role
 from tqr.accounts.permissions import (
     can,
+    visible_emails,
     visible_organisations,
     visible_rounds,
     visible_teachers,
@@ -151,7 +152,7 @@ INACTIVE_CASES = [
     pytest.param(persona, function, id=f"{function.__name__}-{persona}",
                  )
     for persona in PERSONAS if persona != "anonymous"
-    for function in (visible_units, visible_organisations, visible_teachers, visible_rounds)
+    for function in (visible_units, visible_organisations, visible_teachers, visible_rounds, visible_emails)
 ]
 
 
@@ -207,6 +208,7 @@ CAN = [
     ("lookup.batch", "school_a", {"admin_a", "admin_b", "reviewer_d1", "reviewer_d2", *CITY}),
     ("application.view_full_id", "application_a1", {"admin_a", "reviewer_d1"}),
     ("audit.read", "round_a", {"auditor"}),
+    ("email.manage", "round_a", {"reviewer_d1", "reviewer_d2", "sysadmin"}),
     ("city.view", "round_a", {"city_reviewer", "city_approver"}),
     ("city.sample", "round_a", {"city_reviewer"}),
     ("city.sample", "elsewhere_round", set()),

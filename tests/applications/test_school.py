@@ -161,13 +161,16 @@ def test_bulk_confirm_reports_item_by_item(world, client_for):
 # --- Reminders ---------------------------------------------------------------------------------------
 
 
-def test_reminders_go_to_those_due_who_have_not_submitted_and_never_twice_a_day(world, client_for):
+def test_reminders_go_to_those_due_who_have_not_submitted_and_never_twice_a_day(world, client_for,
+                                                                                   django_capture_on_commit_callbacks):
     evaluate_round(world.round_a)
     submitted(world, client_for)  # 张三 has submitted; 李四 has not
     admin = client_for("admin_a")
-    admin.post(f"/school/{world.round_a.pk}/remind/")
+    with django_capture_on_commit_callbacks(execute=True):  # mail is delivered after the commit
+        admin.post(f"/school/{world.round_a.pk}/remind/")
     assert [m.to for m in mail.outbox if "提醒" in m.subject] == [[world.t_a2.email]]
-    admin.post(f"/school/{world.round_a.pk}/remind/")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/school/{world.round_a.pk}/remind/")
     assert len([m for m in mail.outbox if "提醒" in m.subject]) == 1
     assert Reminder.objects.count() == 1
 

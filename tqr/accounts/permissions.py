@@ -124,6 +124,20 @@ def visible_data_sources(user: User):
     return DataSource.objects.filter(district_id=user.organisation_id)
 
 
+def visible_emails(user: User):
+    """Outgoing e-mails in scope: the system administrator's all, a district reviewer's district's."""
+    from tqr.notifications.models import OutgoingEmail
+
+    qs = OutgoingEmail.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.SYSADMIN:
+        return qs
+    if user.role == Role.DISTRICT_REVIEWER and user.organisation_id:
+        return qs.filter(district_id=user.organisation_id)
+    return qs.none()
+
+
 # --- Actions: may this user do this to that object ------------------------------------------------
 
 DISTRICT_STAFF = {Role.DISTRICT_REVIEWER}
@@ -186,6 +200,8 @@ ACTIONS: dict[str, Callable[[User, object], bool]] = {
     "exchange.manage": lambda u, d: u.role == Role.DISTRICT_REVIEWER and u.organisation_id is not None
     and (d is None or u.organisation_id == d.pk),
     "exchange.export": lambda u, r: _round_district_staff(u, r),
+    # Failed e-mails: the list and the retry button (the rows themselves through visible_emails).
+    "email.manage": lambda u, _: u.role in (Role.SYSADMIN, Role.DISTRICT_REVIEWER),
     "audit.read": lambda u, _: u.role == Role.AUDITOR,  # 审计管理员 only; the system administrator cannot
 }
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tqr.applications import services
@@ -174,23 +172,32 @@ REMINDER_GAP = timedelta(days=1)
 
 
 def send_reminders(*, round_: Round, teachers, actor, now: datetime | None = None) -> tuple[int, int]:
-    """E-mail each teacher who must register and has not submitted; never twice within a day.
+    """E-mail (and, with an account, the inbox) each teacher who must register and has not submitted;
+    never twice within a day, never to someone who unsubscribed from reminders.
 
     Returns (sent, skipped)."""
+    from tqr.notifications.models import Event
+    from tqr.notifications.services import Recipient, notify
+
     now = now or timezone.now()
     recent = set(Reminder.objects.filter(round=round_, sent_at__gt=now - REMINDER_GAP,
                                          teacher__in=teachers).values_list("teacher_id", flat=True))
     sent = skipped = 0
     window = round_.window(Phase.APPLICATION)
+    apps = {a.teacher_id: a for a in Application.objects.filter(round=round_, teacher__in=teachers)}
     for teacher in teachers:
-        email = teacher.user.email if teacher.user_id and teacher.user.email else teacher.email
-        if teacher.pk in recent or not email:
+        who = Recipient(user=teacher.user) if teacher.user_id and teacher.user.email else Recipient(email=teacher.email)
+        if teacher.pk in recent or not who.address:
             skipped += 1
             continue
-        body = render_to_string("applications/email/reminder.txt", {"teacher": teacher, "round": round_,
-                                                                     "window": window})
-        send_mail(f"【提醒】{round_.title}：请尽快完成网上报名", body, None, [email])
-        Reminder.objects.create(round=round_, teacher=teacher, sent_by=actor)
+        with transaction.atomic():
+            reached = notify(Event.REMINDER_APPLICATION, application=apps.get(teacher.pk), recipients=[who],
+                             district=round_.district,
+                             context={"teacher": teacher, "round": round_, "window": window})
+            if not reached:  # unsubscribed from reminders
+                skipped += 1
+                continue
+            Reminder.objects.create(round=round_, teacher=teacher, sent_by=actor)
         sent += 1
     record("application.remind", actor=actor, obj=round_, data={"sent": sent, "skipped": skipped})
     return sent, skipped

@@ -315,7 +315,9 @@ def _transition(*, application: Application, action: str, actor, note: str, vers
     record(f"application.{action}", actor=actor, obj=app,
            data={"from": before, "to": app.state, "note": note, **changes})
     if action in NOTIFY:
-        transaction.on_commit(lambda: notify(app.pk, action), robust=True)
+        from tqr.notifications.services import notify
+
+        notify(NOTIFY[action], application=app)  # rows written with the change; delivery after the commit
     return app
 
 
@@ -332,24 +334,7 @@ def _conclusion_refusal(conclusion: str | None, reason: str) -> flow.Refusal | N
     return None
 
 
-NOTIFY = {"return", "confirm", "abandon"}
-NOTIFY_SUBJECTS = {"return": "申请被退回，请修改后重新提交", "confirm": "学校已现场确认您的申请",
-                   "abandon": "逾期未现场确认，视为自动放弃本次注册"}
-
-
-def notify(application_id: int, action: str) -> None:
-    """Tell the teacher (and for abandonment the school's administrator) what happened, by e-mail."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    app = Application.objects.select_related("round", "teacher", "teacher__user", "confirmation_point").get(
-        pk=application_id)
-    recipients = [app.teacher.user.email if app.teacher.user_id else app.teacher.email]
-    if action == "abandon":
-        admin = app.round.administrators.filter(unit_id=app.confirmation_point_id).first()
-        if admin and admin.email:
-            recipients.append(admin.email)
-    recipients = [r for r in recipients if r]
-    if recipients:
-        body = render_to_string(f"applications/email/{action}.txt", {"app": app})
-        send_mail(f"【{app.round.title}】{NOTIFY_SUBJECTS[action]}", body, None, recipients)
+# Actions the applicant is told about (e-mail and inbox, tqr.notifications); the final conclusion is sent by
+# tqr.city.services.final_approve once the registration exists, the sampling by sample_draw.
+NOTIFY = {"return": "returned", "confirm": "confirmed", "abandon": "abandoned", "review": "reviewed",
+          "publish": "published"}

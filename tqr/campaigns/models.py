@@ -34,6 +34,10 @@ class Round(models.Model):
     notice_workdays = models.PositiveIntegerField(
         _("公示期（工作日）"), default=5, validators=[MinValueValidator(5)], help_text=_("不少于5个工作日")
     )
+    reminder_workdays = models.PositiveIntegerField(
+        _("截止前提醒（工作日）"), default=3,
+        help_text=_("网上报名和现场确认截止前多少个工作日，提醒尚未完成的人（每人每个环节一次）"),
+    )
     sampling_rate = models.DecimalField(
         _("复审抽查比例"), max_digits=4, decimal_places=3, default=Decimal("0.100"),
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("1"))],

@@ -17,6 +17,7 @@ from tqr.applications.services import ApplicationError, application_transition
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
+from tqr.notifications.services import notify
 from tqr.rules import sampling
 from tqr.rules.flow import State
 from tqr.teachers.models import Certificate, RegistrationRecord
@@ -72,6 +73,10 @@ def sample_draw(*, round_: Round, actor, by_qualification: bool = False) -> Samp
     SampleItem.objects.bulk_create(
         SampleItem(sample=sample, application_id=i, stratum=strata[i], reason=result.reasons[i])
         for i in result.chosen)
+    apps = Application.objects.filter(pk__in=result.chosen).select_related("round__district", "teacher__user",
+                                                                           "confirmation_point")
+    for app in apps:
+        notify("sampled", application=app)
     record("sample.draw", actor=actor, obj=sample, data={"population": len(members), "chosen": len(result.chosen),
                                                          "population_hash": result.population_hash,
                                                          "seed_hash": result.seed_hash})
@@ -152,6 +157,8 @@ def sample_widen(*, sample: Sample, stratum: str, actor) -> int:
     more = [m for m in _members_from(sample.population) if "/".join(m.stratum) == stratum and m.id not in have]
     SampleItem.objects.bulk_create(SampleItem(sample=sample, application_id=m.id, stratum=stratum,
                                               reason=SampleItem.Reason.WIDENED) for m in more)
+    for app in Application.objects.filter(pk__in=[m.id for m in more]).select_related("round__district", "teacher__user"):
+        notify("sampled", application=app)
     sample.widened = [*sample.widened, stratum]
     sample.save(update_fields=["widened"])
     record("sample.widen", actor=actor, obj=sample, data={"stratum": stratum, "added": len(more)})
@@ -208,23 +215,11 @@ def final_approve(*, round_: Round, actor, day: date | None = None) -> FinalAppr
         Sticker.objects.get_or_create(application=app, defaults={"registration": registration,
                                                                  "code": new_code(prefix)})
         counts[app.conclusion] = counts.get(app.conclusion, 0) + 1
-        transaction.on_commit(lambda pk=app.pk: notify_final(pk), robust=True)
+        notify("final", application=app, context={"registration": registration})
     approval = FinalApproval.objects.create(round=round_, approved_by=actor, valid_from=valid_from,
                                             valid_until=valid_until, counts={"total": len(apps), **counts})
     record("round.final_approve", actor=actor, obj=approval, data=approval.counts)
     return approval
-
-
-def notify_final(application_id: int) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    app = Application.objects.select_related("round", "teacher", "teacher__user", "sticker__registration").get(
-        pk=application_id)
-    email = app.teacher.user.email if app.teacher.user_id else app.teacher.email
-    if email:
-        body = render_to_string("city/email/final.txt", {"app": app, "registration": app.sticker.registration})
-        send_mail(f"【{app.round.title}】注册结论：{app.get_conclusion_display()}", body, None, [email])
 
 
 @transaction.atomic

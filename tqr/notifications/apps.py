@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "tqr.notifications"
     verbose_name = "通知"
+
+    def ready(self) -> None:
+        from tqr.core.schedule import scheduled
+        from tqr.notifications import reminders, services
+
+        scheduled("notifications.reminders", every_minutes=60,
+                  description="网上报名、现场确认截止前的提醒（每人每个环节一次）")(reminders.send_due_reminders)
+        scheduled("notifications.digest", every_minutes=60,
+                  description="现场确认期间学校注册管理员的每日汇总（每人每天一次）")(reminders.send_digests)
+        scheduled("notifications.retry", every_minutes=5,
+                  description="到期重试发送失败的邮件")(services.retry_due)
