@@ -88,6 +88,17 @@ ANNOUNCEMENT_POST = {"title": "关于开展教师资格定期注册工作的通�
                      "contacts": "兰建伟，区教委，13896453785"}
 ANNOUNCEMENT_JSON = {"title": "关于开展教师资格定期注册工作的通知", "body": "各中小学校：……", "issuing_body": "区教委",
                      "contacts": [{"name": "兰建伟", "organisation": "区教委", "phone": "13896453785"}]}
+class _Upload:
+    """A file for a multipart POST that reads the same bytes each time (the cases run once per persona)."""
+
+    name = "安排.txt"
+    content_type = "text/plain"
+
+    def read(self) -> bytes:
+        return "注册工作安排".encode()
+
+
+UPLOAD = _Upload()
 # Only the round's own district reviewers write its notice.
 NOTICE_WRITERS = ("reviewer_d1",)
 
@@ -434,6 +445,18 @@ CASES = [
     Case("api-district_answer", "api:district_answer", "POST", lambda w: (w.application_a1.pk,),
          expect(401, 404, (403, SEES_APP_A1), (409, ("reviewer_d1",))), json_body={"conclusion": "qualified"},
          audited=True, effect="application_state"),
+    # Issue 9: the page actions that had no endpoint yet (tests/api/test_parity.py).
+    Case("api-review_application", "api:review_application", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (200, ("reviewer_d1", *CITY))), audited=True),
+    *[Case(f"api-{name}", f"api:{name}", "GET", lambda w: (w.round_a.pk,),
+           expect(401, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True)
+      for name in ("handovers", "returns")],
+    Case("api-handover_receive", "api:handover_receive", "POST", lambda w: (w.round_a.pk, w.handover_a.pk),
+         expect(401, 403, (200, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), json_body={}, audited=True,
+         effect="handover_received"),
+    Case("api-announcement_attach", "api:announcement_attach", "POST", lambda w: (w.round_a.pk,),
+         expect(401, 403, (201, NOTICE_WRITERS), (404, ("reviewer_d2", "auditor"))),
+         data={"title": "注册工作安排", "file": UPLOAD}, audited=True),
     # --- Audit (审计日志: the auditor reads it; the system administrator, like everyone else, cannot) ------
     Case("audit_log", "audit_log", "GET", expected=expect(LOGIN, 403, (200, ("auditor",))), audited=True),
     # --- The Django admin (system administration) ----------------------------------------------------

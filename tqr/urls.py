@@ -20,6 +20,7 @@ admin.site.index_title = "机构、账号、注册年度与设置"
 PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
                     "notice_public", "objection_public", "notice_public_pdf"}
 PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: public on purpose, rate-limited
+PUBLIC_URL_NAMES |= {"api:public_notice", "api:public_objection"}  # 公示 and its objections, as the pages
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -13,8 +13,8 @@ from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.city import router as city_router
-from tqr.api.imports import router as imports_router
 from tqr.api.exchange import router as exchange_router
+from tqr.api.imports import router as imports_router
 from tqr.api.lookup import router as lookup_router
 from tqr.api.notifications import router as notifications_router
 from tqr.api.reviews import router as reviews_router

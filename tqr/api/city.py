@@ -10,8 +10,10 @@ from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.schemas import ErrorOut
+from tqr.applications.models import Application
 from tqr.city import services
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
+from tqr.rules.flow import State
 
 router = Router(tags=["市级：复审、终审与登记"])
 
@@ -279,3 +281,32 @@ def archive(request, round_id: int, body: ArchiveIn):
                     params={"round": round_.pk, "unit": body.unit},
                     filename=f"归档包-{round_.district.name}-{round_.year}.zip")
     return Status(202, job_out(job))
+
+
+class ReturnedOut(Schema):
+    application_id: int
+    number: str
+    name: str
+    unit: str
+    conclusion: str
+    conclusion_reason: str
+    item_result: str
+    item_note: str
+
+
+class ReturnsOut(Schema):
+    count: int
+    items: list[ReturnedOut]
+
+
+@router.get("/city/rounds/{round_id}/returns", response={200: ReturnsOut, 403: ErrorOut, 404: ErrorOut},
+            summary="市级退回区县核实的申请（区县核实后用 /city/applications/{id}/answer 重新上报）")
+def returns(request, round_id: int):
+    round_ = _round(request, round_id)
+    rows = Application.objects.filter(round=round_, state=State.CITY_RETURNED).select_related(
+        "sample_item", "confirmation_point").order_by("confirmation_point__code", "id")
+    items = [{"application_id": a.pk, "number": a.number, "name": a.name, "unit": a.confirmation_point.name if a.confirmation_point else "",
+              "conclusion": a.conclusion, "conclusion_reason": a.conclusion_reason,
+              "item_result": getattr(getattr(a, "sample_item", None), "result", ""),
+              "item_note": getattr(getattr(a, "sample_item", None), "note", "")} for a in rows]
+    return {"count": services.open_returns(round_), "items": items}

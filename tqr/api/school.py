@@ -3,6 +3,7 @@ of 考核鉴定表 as a job, and the hand-over — over the same services and pe
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Router, Schema, Status
@@ -35,8 +36,16 @@ class RosterRowOut(Schema):
     state_label: str
 
 
+class TimeLeftOut(Schema):
+    closes_at: datetime
+    workdays: int | None
+    hours: int
+    last_day: date
+
+
 class RosterOut(Schema):
     counts: dict[str, int]
+    time_left: TimeLeftOut | None = None  # until the confirmation window closes; null once it has
     rows: list[RosterRowOut]
 
 
@@ -137,7 +146,7 @@ def school_roster(request, round_id: int, show: str = "all", q: str = "", sort: 
     round_ = _school_round(request, round_id)
     rows, counts = roster(round_, request.user.organisation, key=show if show in FILTERS else "all", q=q[:30],
                           sort=sort)
-    return {"counts": dict(counts), "rows": [
+    return {"counts": dict(counts), "time_left": school.time_left(round_), "rows": [
         {"teacher_id": r.teacher.pk, "name": r.teacher.name, "id_masked": r.teacher.id_masked,
          "post_level": r.teacher.post_level, "subject": r.teacher.subject, "due": r.due, "scope": r.scope_text,
          "kind": r.evaluation.kind if r.evaluation else "", "proposal": r.evaluation.proposal if r.evaluation else "",
