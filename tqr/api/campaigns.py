@@ -7,6 +7,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
+from tqr.api.openapi import body_example
 from tqr.api.schemas import (
     AdministratorIn,
     AdministratorOut,
@@ -105,7 +106,9 @@ def name_administrator(request, round_id: int, body: AdministratorIn):
 
 @router.post("/rounds/{round_id}/announcement/attachments",
              response={201: AnnouncementOut, 400: FieldErrorsOut, 403: ErrorOut, 404: ErrorOut},
-             summary="上传工作通知附件（区县；PDF、Word、Excel、WPS、图片或文本，≤10 MB）")
+             summary="上传工作通知附件（区县；PDF、Word、Excel、WPS、图片或文本，≤10 MB）",
+             openapi_extra=body_example({"title": "重庆市2026年教师资格定期注册情况统计表", "file": "统计表.xlsx"},
+                                        "multipart/form-data"))
 def announcement_attach(request, round_id: int, title: Form[str], file: File[UploadedFile]):
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
     require(request, "announcement.publish", round_)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
+from tqr.api.openapi import binary_response, examples
 from tqr.api.schemas import ErrorOut
 from tqr.applications.models import Application
 from tqr.city import services
@@ -19,6 +20,7 @@ router = Router(tags=["市级：复审、终审与登记"])
 
 
 class SampleIn(Schema):
+    model_config = examples({"by_qualification": False})
     by_qualification: bool = False
 
 
@@ -47,6 +49,7 @@ class ItemOut(Schema):
 
 
 class CheckIn(Schema):
+    model_config = examples({"result": "conforms", "note": ""})
     result: str
     note: str = ""
 
@@ -58,11 +61,13 @@ class VerifyOut(Schema):
 
 
 class AnswerIn(Schema):
+    model_config = examples({"conclusion": "qualified", "reason": "已补充培训证明，学时满足要求"})
     conclusion: str
     reason: str = ""
 
 
 class WidenIn(Schema):
+    model_config = examples({"stratum": "高级中学教师资格"})
     stratum: str
 
 
@@ -87,6 +92,7 @@ class StickerOut(Schema):
 
 
 class MarkIn(Schema):
+    model_config = examples({"stickers": [11, 12], "field": "affixed_at"})
     stickers: list[int]
     field: str  # printed_at | affixed_at | personnel_file_at | district_archive_at
 
@@ -228,7 +234,7 @@ def stickers_mark(request, round_id: int, body: MarkIn):
 
 
 @router.get("/city/rounds/{round_id}/sample/record.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
-            summary="抽查记录（PDF）")
+            summary="抽查记录（PDF）", openapi_extra=binary_response("application/pdf", "复审抽查记录 PDF"))
 def sample_record(request, round_id: int):
     from django.http import HttpResponse
 
@@ -244,7 +250,8 @@ def sample_record(request, round_id: int):
 
 
 @router.get("/reviews/rounds/{round_id}/stickers.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
-            summary="注册贴（PDF，打印即登记为已打印）")
+            summary="注册贴（PDF，打印即登记为已打印）",
+            openapi_extra=binary_response("application/pdf", "注册贴 PDF"))
 def stickers_pdf(request, round_id: int, unit: int | None = None):
     from django.http import HttpResponse
 
@@ -264,6 +271,7 @@ def stickers_pdf(request, round_id: int, unit: int | None = None):
 
 
 class ArchiveIn(Schema):
+    model_config = examples({"unit": None})
     unit: int | None = None
 
 

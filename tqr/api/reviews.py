@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
+from tqr.api.openapi import examples
 from tqr.api.schemas import ErrorOut
 from tqr.applications import school
 from tqr.applications.models import HandOver
@@ -65,6 +66,7 @@ class QueueOut(Schema):
 
 
 class ConclusionIn(Schema):
+    model_config = examples({"conclusion": "qualified", "reason": "", "codes": [], "version": 7}, {"conclusion": "deferred", "reason": "培训学时不足360学时", "codes": ["D1"], "version": 7})
     conclusion: str
     reason: str = ""
     codes: list[str] = []
@@ -72,6 +74,7 @@ class ConclusionIn(Schema):
 
 
 class IdsIn(Schema):
+    model_config = examples({"applications": [101, 102, 103]})
     applications: list[int]
 
 
@@ -82,6 +85,7 @@ class ItemOut(Schema):
 
 
 class NoticeIn(Schema):
+    model_config = examples({"title": "黔江区2026年中小学教师资格定期注册初审结果公示", "issuing_body": "重庆市黔江区教育委员会", "start_date": "2026-11-27", "workdays": 5, "objection_contact": "区继教中心，023-79222222", "document_number": ""})
     title: str
     issuing_body: str
     start_date: date
@@ -117,6 +121,7 @@ class ObjectionOut(Schema):
 
 
 class HandleIn(Schema):
+    model_config = examples({"outcome": "rejected", "handling": "经核实，该教师离岗期间为批准的进修，异议不成立。", "conclusion": None})
     outcome: str
     handling: str
     conclusion: str | None = None
@@ -365,6 +370,8 @@ class PublicNoticeOut(Schema):
 
 
 class ObjectionIn(Schema):
+    model_config = examples({"entry": 1, "name": "李明", "contact": "13800000000",
+                             "content": "该教师在本年度曾长期离岗，未见批准材料。"})
     entry: int = Field(description="公示名单中的序号", examples=[1])
     name: str = Field(max_length=50, examples=["李明"])
     contact: str = Field(max_length=100, examples=["13800000000"])

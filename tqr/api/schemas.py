@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from tqr.api.openapi import examples
+
 
 class ErrorOut(Schema):
     detail: str
@@ -59,6 +61,7 @@ class RoundOut(Schema):
 
 
 class TokenIn(Schema):
+    model_config = examples({"name": "教务系统同步脚本"})
     name: str
 
 
@@ -108,6 +111,7 @@ class AnnouncementOut(Schema):
 
 
 class AnnouncementIn(Schema):
+    model_config = examples({"document_number": "黔江教办〔2026〕155号", "title": "关于开展2026年中小学教师资格定期注册工作的通知", "addressees": "各中小学校、幼儿园", "body": "各中小学校：现将有关事项通知如下。", "issuing_body": "重庆市黔江区教育委员会", "training_starts_at": "2026-11-06T09:00:00+08:00", "training_place": "黔江电大综合楼207", "contacts": [{"name": "兰建伟", "organisation": "区继教中心", "phone": "023-79222222"}]})
     document_number: str = ""
     title: str
     addressees: str = ""
@@ -121,6 +125,7 @@ class AnnouncementIn(Schema):
 
 
 class AdministratorIn(Schema):
+    model_config = examples({"name": "王老师", "phone": "13812345678", "email": "wang@example.cn"})
     name: str
     phone: str
     email: str = ""

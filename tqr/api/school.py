@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
+from tqr.api.openapi import examples
 from tqr.api.schemas import ErrorOut
 from tqr.applications import school, services
 from tqr.applications.models import HandOver
@@ -50,6 +51,7 @@ class RosterOut(Schema):
 
 
 class CheckIn(Schema):
+    model_config = examples({"version": 6, "checklist": {"1": True, "2": True, "3": True, "4": True, "5": True, "6": True, "7": True}, "note": "原件已核对", "choices": {}})
     version: int | None = None
     checklist: dict[str, bool]
     note: str = ""
@@ -57,15 +59,18 @@ class CheckIn(Schema):
 
 
 class ActionIn(Schema):
+    model_config = examples({"version": 6, "reason": ""}, {"version": 6, "reason": "聘用合同复印件缺页，请补交"})
     version: int | None = None
     reason: str = ""
 
 
 class RemindIn(Schema):
+    model_config = examples({"teachers": []})
     teachers: list[int] = []  # empty: everyone due who has not submitted
 
 
 class BulkIn(Schema):
+    model_config = examples({"applications": [101, 102, 103]})
     applications: list[int]
 
 
@@ -101,6 +106,7 @@ class JobOut(Schema):
 
 
 class HandOverIn(Schema):
+    model_config = examples({"filled_by": "陈老师", "phone": "13812345678"})
     filled_by: str
     phone: str = ""
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
+from tqr.api.openapi import examples
 from tqr.api.schemas import ErrorOut
 from tqr.visits import services
 from tqr.visits.models import VisitBooking, VisitSlot
@@ -88,6 +89,7 @@ class ScheduleOut(Schema):
 
 
 class GenerateIn(Schema):
+    model_config = examples({"day_start": "08:30:00", "day_end": "17:30:00", "minutes": 60, "capacity": 3, "lunch_break": True})
     day_start: time = time(8, 30)
     day_end: time = time(17, 30)
     minutes: int = 60
@@ -104,6 +106,7 @@ class GenerateOut(Schema):
 
 
 class SlotIn(Schema):
+    model_config = examples({"date": "2026-11-23", "start_time": "09:00:00", "end_time": "10:00:00", "capacity": 3, "place": "黔江电大综合楼207", "note": ""})
     date: date
     start_time: time
     end_time: time
