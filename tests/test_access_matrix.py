@@ -49,6 +49,7 @@ TO_JOB = (302, "jobs")
 TO_REVIEW = (302, "reviews")
 TO_CITY = (302, "city")
 TO_ROUND_PAGE = (302, "rounds")
+TO_TOKENS = (302, "api_tokens")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
@@ -159,6 +160,11 @@ CASES = [
     Case("api-round-other-district", "api:round_detail", "GET", lambda w: (w.round_b.pk,),
          expect(401, 404, (200, SEES_ROUND_B)), audited=True),
     Case("api-tokens", "api:tokens", "GET", expected=expect(401, 200)),
+    Case("api_tokens-get", "api_tokens", "GET", expected=expect(LOGIN, 200)),
+    Case("api_tokens-post", "api_tokens", "POST", expected=expect(LOGIN, 200), data={"name": "统计脚本"},
+         effect="token_create"),
+    Case("api_token_revoke-t_a1s", "api_token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
+         expect(LOGIN, 404, (TO_TOKENS, ("t_a1",))), audited=True, effect="token_revoke"),
     Case("api-token-create", "api:token_create", "POST", expected=expect(401, 201),
          json_body={"name": "统计脚本"}, effect="token_create"),
     Case("api-token-revoke-t_a1s", "api:token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
@@ -597,6 +603,8 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith("/jobs/"), location
     elif target == "rounds":
         assert location.startswith("/rounds/"), location
+    elif target == "api_tokens":
+        assert location == reverse("api_tokens"), location
     elif target == "apply":
         assert location.startswith("/apply/"), location
     elif target == "round_detail":
@@ -627,7 +635,8 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY) and case.method == "POST")
+        expected in (HOME, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY,
+                     TO_TOKENS) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

@@ -77,7 +77,19 @@ class ApplicationOut(Schema):
 class StepIn(Schema):
     """One wizard step: 2 terms ({"accept": true}), 3 identity, 4 certificate, 5 notices, 6 application data."""
 
-    model_config = examples({"step": 4, "version": 3, "data": {"certificate_number": "20085011420000001", "cert_type": "高级中学教师资格", "cert_subject": "数学", "certifying_body": "重庆市教育委员会", "cert_issue_date": "2008-07-01"}}, {"step": 2, "version": 1, "data": {"accept": True}})
+    model_config = examples(
+        {"step": 2, "version": 1, "data": {"accept": True}},
+        {"step": 3, "version": 2, "data": {"id_type": "resident_id", "id_number": "500114198503150021",
+                                           "certificate_number": "20085011420000001"}},
+        {"step": 4, "version": 3, "data": {"name": "张三", "gender": "female", "ethnicity": "汉族",
+                                           "cert_type": "senior", "cert_subject": "数学",
+                                           "certifying_body": "重庆市黔江区教育委员会", "cert_issue_date": "2008-07-01",
+                                           "registration_body": 2, "confirmation_point": 5}},
+        {"step": 6, "version": 5, "data": {"unit": 5, "post_level": "senior", "subject": "数学", "title": "一级教师",
+                                           "hire_date": "2008-09-01", "phone": "13812345678", "training_hours": 372,
+                                           "assessments": {"2021": "qualified", "2022": "excellent"},
+                                           "interruptions": []}},
+    )
     step: int
     version: int
     data: dict[str, Any] = {}

@@ -2,8 +2,9 @@
 
 Each operation declares its success and the refusals its code returns (400, 403, 404, 409 …) itself. The
 answers that come from the framework around it are the same for all and are added here, so the document
-cannot forget them: 401 where a login or token is needed, 422 (ninja's validation shape) where there is
-input to validate, 429 from the rate limit.
+cannot forget them: 401 where a login or token is needed, 403 where the permission module may refuse the
+caller's role, 404 where the path names an object (outside the caller's scope it does not exist), 422
+(ninja's validation shape) where there is input to validate, 429 from the rate limit.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ VALIDATION_SCHEMA = {
 
 STANDARD = {
     401: ("未登录，或 API 令牌无效、已吊销", ERROR_REF),
+    403: ("无权执行此操作（角色不符）", ERROR_REF),
+    404: ("不存在，或不在您的权限范围内", ERROR_REF),
     422: ("请求参数或请求体不符合接口定义", VALIDATION_REF),
     429: ("请求过于频繁（见 Retry-After 头）", ERROR_REF),
 }
@@ -41,13 +44,15 @@ def document_standard_errors(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ErrorOut", ERROR_SCHEMA)
     components["ValidationErrorOut"] = VALIDATION_SCHEMA
-    for methods in schema.get("paths", {}).values():
+    for path, methods in schema.get("paths", {}).items():
         for operation in methods.values():
             responses = operation.setdefault("responses", {})
             declared = {int(code) for code in responses}
             wanted = [429]
             if operation.get("security"):
-                wanted.append(401)
+                wanted += [401, 403]
+            if "{" in path:
+                wanted.append(404)
             if operation.get("parameters") or operation.get("requestBody"):
                 wanted.append(422)
             for code in sorted(wanted):

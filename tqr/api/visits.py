@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from ninja import Router, Schema, Status
+from pydantic import field_validator
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
 from tqr.api.openapi import examples
@@ -96,6 +97,14 @@ class GenerateIn(Schema):
     capacity: int = 3
     lunch_break: bool = True
 
+    @field_validator("day_start", "day_end", mode="after")
+    @classmethod
+    def _local_time(cls, value: time) -> time:
+        # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
+        if value.tzinfo is not None:
+            raise ValueError("时间不带时区，如 08:30")
+        return value
+
 
 class GenerateOut(Schema):
     created: int
@@ -113,6 +122,14 @@ class SlotIn(Schema):
     capacity: int = 3
     place: str = ""
     note: str = ""
+
+    @field_validator("start_time", "end_time", mode="after")
+    @classmethod
+    def _local_time(cls, value: time) -> time:
+        # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
+        if value.tzinfo is not None:
+            raise ValueError("时间不带时区，如 08:30")
+        return value
 
 
 def _round(request, round_id: int, action: str):
