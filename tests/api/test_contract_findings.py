@@ -18,3 +18,15 @@ def test_a_slot_time_with_a_time_zone_is_refused_not_a_server_error(world, clien
                                               content_type="application/json")
     assert response.status_code == 422
     assert "时间不带时区" in json.dumps(response.json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("persona", "path", "body"), [
+    ("admin_a", "/school/rounds/{round}/confirm", {"applications": [1, 38524794977095319027712]}),
+    ("reviewer_d1", "/reviews/rounds/{round}/accept", {"applications": [-1, 2**70]}),
+    ("admin_a", "/school/rounds/{round}/remind", {"teachers": [2**64]}),
+    ("reviewer_d1", "/reviews/rounds/{round}/stickers/mark", {"stickers": [2**64], "field": "affixed_at"}),
+])
+def test_an_id_beyond_the_database_range_is_refused_not_a_server_error(world, client_for, persona, path, body):
+    response = client_for(persona).post(API + path.format(round=world.round_a.pk), data=json.dumps(body),
+                                        content_type="application/json")
+    assert response.status_code == 422

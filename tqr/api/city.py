@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.openapi import binary_response, examples
-from tqr.api.schemas import ErrorOut
+from tqr.api.schemas import ErrorOut, Id
 from tqr.applications.models import Application
 from tqr.city import services
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
@@ -93,7 +93,7 @@ class StickerOut(Schema):
 
 class MarkIn(Schema):
     model_config = examples({"stickers": [11, 12], "field": "affixed_at"})
-    stickers: list[int]
+    stickers: list[Id]
     field: str  # printed_at | affixed_at | personnel_file_at | district_archive_at
 
 

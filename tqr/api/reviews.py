@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
 from tqr.api.openapi import examples
-from tqr.api.schemas import ErrorOut
+from tqr.api.schemas import ErrorOut, Id
 from tqr.applications import school
 from tqr.applications.models import HandOver
 from tqr.applications.services import ApplicationError, application_transition
@@ -75,7 +75,7 @@ class ConclusionIn(Schema):
 
 class IdsIn(Schema):
     model_config = examples({"applications": [101, 102, 103]})
-    applications: list[int]
+    applications: list[Id]
 
 
 class ItemOut(Schema):

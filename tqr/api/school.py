@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
 from tqr.api.openapi import examples
-from tqr.api.schemas import ErrorOut
+from tqr.api.schemas import ErrorOut, Id
 from tqr.applications import school, services
 from tqr.applications.models import HandOver
 from tqr.applications.roster import FILTERS, roster
@@ -66,12 +66,12 @@ class ActionIn(Schema):
 
 class RemindIn(Schema):
     model_config = examples({"teachers": []})
-    teachers: list[int] = []  # empty: everyone due who has not submitted
+    teachers: list[Id] = []  # empty: everyone due who has not submitted
 
 
 class BulkIn(Schema):
     model_config = examples({"applications": [101, 102, 103]})
-    applications: list[int]
+    applications: list[Id]
 
 
 class BulkItemOut(Schema):
