@@ -15,6 +15,7 @@ from tqr.api.schemas import ErrorOut, Id
 from tqr.applications import school, services
 from tqr.applications.models import HandOver
 from tqr.applications.roster import FILTERS, roster
+from tqr.applications.roster import SORTS as ROSTER_SORTS
 from tqr.applications.services import ApplicationError
 from tqr.applications.statistics import unit_statistics
 from tqr.core.models import Job
@@ -46,6 +47,7 @@ class TimeLeftOut(Schema):
 
 class RosterOut(Schema):
     counts: dict[str, int]
+    count: int  # rows matching show and q; `rows` is the page of them
     time_left: TimeLeftOut | None = None  # until the confirmation window closes; null once it has
     rows: list[RosterRowOut]
 
@@ -147,17 +149,21 @@ def check_out(app, user) -> dict:
 
 
 @router.get("/school/rounds/{round_id}/roster", response={200: RosterOut, 403: ErrorOut, 404: ErrorOut},
-            summary="本校名单（筛选：" + "、".join(f"{k}={v}" for k, v in FILTERS.items()) + "）")
-def school_roster(request, round_id: int, show: str = "all", q: str = "", sort: str = "name"):
+            summary="本校名单（与页面相同的筛选 show、搜索 q、排序 sort；limit/offset 分页）",
+            description="show：" + "、".join(f"{k}={v}" for k, v in FILTERS.items()) + "（默认 due，与页面相同）。"
+                        "sort：" + "、".join(f"{k}={v}" for k, v in ROSTER_SORTS.items()) + "。")
+def school_roster(request, round_id: int, show: str = "due", q: str = "", sort: str = "name", limit: int = 100,
+                  offset: int = 0):
     round_ = _school_round(request, round_id)
-    rows, counts = roster(round_, request.user.organisation, key=show if show in FILTERS else "all", q=q[:30],
-                          sort=sort)
-    return {"counts": dict(counts), "time_left": school.time_left(round_), "rows": [
+    rows, counts = roster(round_, request.user.organisation, key=show if show in FILTERS else "due", q=q.strip()[:30],
+                          sort=sort if sort in ROSTER_SORTS else "name")
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return {"counts": dict(counts), "time_left": school.time_left(round_), "count": len(rows), "rows": [
         {"teacher_id": r.teacher.pk, "name": r.teacher.name, "id_masked": r.teacher.id_masked,
          "post_level": r.teacher.post_level, "subject": r.teacher.subject, "due": r.due, "scope": r.scope_text,
          "kind": r.evaluation.kind if r.evaluation else "", "proposal": r.evaluation.proposal if r.evaluation else "",
          "application_id": r.application.pk if r.application else None, "state": r.state,
-         "state_label": r.state_label} for r in rows]}
+         "state_label": r.state_label} for r in rows[offset:offset + limit]]}
 
 
 @router.post("/school/rounds/{round_id}/remind", response={200: dict, 403: ErrorOut, 404: ErrorOut},
