@@ -30,3 +30,12 @@ def test_an_id_beyond_the_database_range_is_refused_not_a_server_error(world, cl
     response = client_for(persona).post(API + path.format(round=world.round_a.pk), data=json.dumps(body),
                                         content_type="application/json")
     assert response.status_code == 422
+
+
+def test_the_bulk_accept_answer_is_documented_as_what_it_returns(db):
+    from django.test import Client
+
+    schema = json.loads(Client().get(f"{API}/openapi.json").content)
+    ok = schema["paths"]["/api/v1/reviews/rounds/{round_id}/accept"]["post"]["responses"]["200"]
+    ref = ok["content"]["application/json"]["schema"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"application_id", "ok", "message"}

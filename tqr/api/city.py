@@ -38,7 +38,7 @@ class SampleOut(Schema):
     drawn_at: Any
 
 
-class ItemOut(Schema):
+class SampleItemOut(Schema):
     id: int
     application_id: int
     name: str
@@ -48,7 +48,7 @@ class ItemOut(Schema):
     note: str
 
 
-class CheckIn(Schema):
+class ItemCheckIn(Schema):
     model_config = examples({"result": "conforms", "note": ""})
     result: str
     note: str = ""
@@ -142,7 +142,7 @@ def sample_verify(request, round_id: int):
     return {"ok": check.ok, "problems": check.problems, "population_changed": check.population_changed}
 
 
-@router.get("/city/rounds/{round_id}/sample/items", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+@router.get("/city/rounds/{round_id}/sample/items", response={200: list[SampleItemOut], 403: ErrorOut, 404: ErrorOut},
             summary="样本各项及核查结果")
 def sample_items(request, round_id: int):
     s = Sample.objects.filter(round=_round(request, round_id)).first()
@@ -151,9 +151,9 @@ def sample_items(request, round_id: int):
              "reason": i.reason, "result": i.result, "note": i.note} for i in items]
 
 
-@router.post("/city/items/{item_id}/check", response={200: ItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/city/items/{item_id}/check", response={200: SampleItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="记录核查结果（不符即退回区县核实）")
-def item_check(request, item_id: int, body: CheckIn):
+def item_check(request, item_id: int, body: ItemCheckIn):
     item = get_visible_or_404(request, SampleItem.objects.filter(sample__round__in=visible_rounds(request.user))
                               .select_related("sample__round", "application"), pk=item_id)
     require(request, "city.sample", item.sample.round)

@@ -78,7 +78,7 @@ class IdsIn(Schema):
     applications: list[Id]
 
 
-class ItemOut(Schema):
+class AcceptItemOut(Schema):
     application_id: int
     ok: bool
     message: str
@@ -172,7 +172,7 @@ def review_conclusion(request, application_id: int, body: ConclusionIn):
     return application_out(app, request.user)
 
 
-@router.post("/reviews/rounds/{round_id}/accept", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+@router.post("/reviews/rounds/{round_id}/accept", response={200: list[AcceptItemOut], 403: ErrorOut, 404: ErrorOut},
              summary="批量记录“合格”（仅规则建议为合格的）")
 def review_bulk_accept(request, round_id: int, body: IdsIn):
     round_ = _round(request, round_id, "round.review")
