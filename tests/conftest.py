@@ -20,6 +20,14 @@ def _tasks_run_immediately():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _api_rate_limit_out_of_the_way():
+    # The per-user API limit counts in the cache, which outlives each test's database: the same user ids
+    # would add up across a whole run. The limit's own test sets a small one (tests/api/test_page_actions_api.py).
+    with override_settings(TQR_API_REQUESTS_PER_MINUTE=1_000_000):
+        yield
+
+
 @pytest.fixture
 def world(db):
     return make_world()
