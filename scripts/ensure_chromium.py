@@ -2,7 +2,7 @@
 install them with apt-get when we can.
 
 Where it cannot be installed (not root, no apt-get, no network to the package mirror) the browser tests
-are skipped with a loud message instead (tests/browser/conftest.py says so again).
+are skipped with a loud message instead (tests/browser/support.py says so again).
 """
 
 import os

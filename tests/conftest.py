@@ -2,6 +2,12 @@ import pytest
 from django.test import override_settings
 
 import tqr.urls  # noqa: F401 - build the URL conf and the API schemas before any test freezes the clock
+from tests.browser.support import (  # noqa: F401 - one Playwright per worker
+    browser,
+    browser_settings,
+    page,
+    pytest_collection_modifyitems,  # noqa: F401 - skips loudly without Chromium
+)
 from tests.factories import make_world
 
 
@@ -17,6 +23,14 @@ def _fast_password_hashing():
 def _tasks_run_immediately():
     # Background tasks run inside the request in tests; the database worker is exercised by its own test.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _api_rate_limit_out_of_the_way():
+    # The per-user API limit counts in the cache, which outlives each test's database: the same user ids
+    # would add up across a whole run. The limit's own test sets a small one (tests/api/test_page_actions_api.py).
+    with override_settings(TQR_API_REQUESTS_PER_MINUTE=1_000_000):
         yield
 
 

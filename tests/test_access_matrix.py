@@ -52,6 +52,7 @@ TO_CITY = (302, "city")
 TO_ROUND_PAGE = (302, "rounds")
 TO_INBOX = (302, "inbox")
 TO_FAILED = (302, "failed_emails")
+TO_TOKENS = (302, "api_tokens")
 SEES_APP_A1 = ("t_a1", "admin_a", "reviewer_d1", "city_reviewer", "city_approver", "sysadmin")
 LOGGED_OUT = (302, "login-plain")  # LOGOUT_REDIRECT_URL
 
@@ -99,6 +100,17 @@ ANNOUNCEMENT_POST = {"title": "关于开展教师资格定期注册工作的通�
                      "contacts": "兰建伟，区教委，13896453785"}
 ANNOUNCEMENT_JSON = {"title": "关于开展教师资格定期注册工作的通知", "body": "各中小学校：……", "issuing_body": "区教委",
                      "contacts": [{"name": "兰建伟", "organisation": "区教委", "phone": "13896453785"}]}
+class _Upload:
+    """A file for a multipart POST that reads the same bytes each time (the cases run once per persona)."""
+
+    name = "安排.txt"
+    content_type = "text/plain"
+
+    def read(self) -> bytes:
+        return "注册工作安排".encode()
+
+
+UPLOAD = _Upload()
 # Only the round's own district reviewers write its notice.
 NOTICE_WRITERS = ("reviewer_d1",)
 
@@ -159,6 +171,11 @@ CASES = [
     Case("api-round-other-district", "api:round_detail", "GET", lambda w: (w.round_b.pk,),
          expect(401, 404, (200, SEES_ROUND_B)), audited=True),
     Case("api-tokens", "api:tokens", "GET", expected=expect(401, 200)),
+    Case("api_tokens-get", "api_tokens", "GET", expected=expect(LOGIN, 200)),
+    Case("api_tokens-post", "api_tokens", "POST", expected=expect(LOGIN, 200), data={"name": "统计脚本"},
+         effect="token_create"),
+    Case("api_token_revoke-t_a1s", "api_token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
+         expect(LOGIN, 404, (TO_TOKENS, ("t_a1",))), audited=True, effect="token_revoke"),
     Case("api-token-create", "api:token_create", "POST", expected=expect(401, 201),
          json_body={"name": "统计脚本"}, effect="token_create"),
     Case("api-token-revoke-t_a1s", "api:token_revoke", "POST", lambda w: (w.token_t_a1.pk,),
@@ -275,6 +292,8 @@ CASES = [
                                  ("school_undo", "POST", {}))],
     Case("api-job", "api:job", "GET", lambda w: (str(w.job_a.pk),), expect(401, 404, (200, ("admin_a",))),
          audited=True),
+    Case("api-job_retry", "api:job_retry", "POST", lambda w: (str(w.job_a.pk),),
+         expect(401, 404, (409, ("admin_a",))), json_body={}, audited=True),  # job_a has not failed
     Case("district_handovers", "district_handovers", "GET", lambda w: (w.round_a.pk,),
          expect(LOGIN, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True),
     Case("district_handover_receive", "district_handover_receive", "POST",
@@ -454,6 +473,14 @@ CASES = [
           ("exchange_source_new", "POST", 200, {}),  # an empty form: the form again, with its errors
           ("exchange_runs", "GET", 200, None), ("exchange_layout", "GET", 200, None),
           ("exchange_layout", "POST", 200, {}), ("api:exchange_sources", "GET", 200, None))],
+    Case("api-exchange_source_create", "api:exchange_source_create", "POST",
+         expected=expect(401, 403, (400, ("reviewer_d1", "reviewer_d2"))), json_body={"name": "", "kind": "training",
+                                                                                        "value_column": "学时"},
+         audited=tuple(p for p in LOGGED_IN if p not in ("reviewer_d1", "reviewer_d2"))),
+    Case("api-exchange_source_update", "api:exchange_source_update", "PUT", lambda w: (exchange_source_a(w).pk,),
+         expect(401, 403, (200, ("reviewer_d1",)), (404, ("reviewer_d2",))),
+         json_body={"name": "继续教育平台", "kind": "training", "value_column": "学时"},
+         audited=tuple(p for p in LOGGED_IN if p != "reviewer_d1")),
     *[Case(f"{name}-{method.lower()}", name, method, lambda w, extra=extra: (exchange_source_a(w).pk, *extra),
            expect(LOGIN if not name.startswith("api:") else 401, 403, (ok, ("reviewer_d1",)), (404, ("reviewer_d2",))),
            data=data, audited=tuple(p for p in LOGGED_IN if p != "reviewer_d1" or ok == 200))
@@ -471,6 +498,18 @@ CASES = [
       for name in ("exchange_export", "api:exchange_export")
       for suffix, round_attr, own, outsiders in (("own", "round_a", "reviewer_d1", ("reviewer_d2",)),
                                                  ("other-district", "round_b", "reviewer_d2", DISTRICT_A))],
+    # Issue 9: the page actions that had no endpoint yet (tests/api/test_parity.py).
+    Case("api-review_application", "api:review_application", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (403, SEES_APP_A1), (200, ("reviewer_d1", *CITY))), audited=True),
+    *[Case(f"api-{name}", f"api:{name}", "GET", lambda w: (w.round_a.pk,),
+           expect(401, 403, (200, ("reviewer_d1", *CITY)), (404, ("reviewer_d2", "auditor"))), audited=True)
+      for name in ("handovers", "returns")],
+    Case("api-handover_receive", "api:handover_receive", "POST", lambda w: (w.round_a.pk, w.handover_a.pk),
+         expect(401, 403, (200, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))), json_body={}, audited=True,
+         effect="handover_received"),
+    Case("api-announcement_attach", "api:announcement_attach", "POST", lambda w: (w.round_a.pk,),
+         expect(401, 403, (201, NOTICE_WRITERS), (404, ("reviewer_d2", "auditor"))),
+         data={"title": "注册工作安排", "file": UPLOAD}, audited=True),
     # --- Audit (审计日志: the auditor reads it; the system administrator, like everyone else, cannot) ------
     Case("audit_log", "audit_log", "GET", expected=expect(LOGIN, 403, (200, ("auditor",))), audited=True),
     # --- Notifications (通知): one's own inbox; failed e-mails for the sysadmin (all) and the district (its own)
@@ -493,6 +532,11 @@ CASES = [
     Case("api-notification_preference", "api:notification_preference", "GET", expected=expect(401, 200)),
     Case("api-notification_preference_set", "api:notification_preference_set", "PUT", expected=expect(401, 200),
          json_body={"reminders": True}),
+    Case("api-failed_emails", "api:failed_emails", "GET",
+         expected=expect(401, 403, (200, ("reviewer_d1", "reviewer_d2", "sysadmin"))), audited=True),
+    Case("api-failed_email_retry-district-a", "api:failed_email_retry", "POST", lambda w: (w.failed_email_a.pk,),
+         expect(401, 403, (200, ("reviewer_d1", "sysadmin")), (404, ("reviewer_d2",))), json_body={}, audited=True,
+         effect="email_retry"),
     # --- The Django admin (system administration) ----------------------------------------------------
     Case("admin-index", "admin:index", "GET", expected=expect(ADMIN_LOGIN, ADMIN_LOGIN, (200, ("sysadmin",)))),
 ]
@@ -644,6 +688,8 @@ def _assert_outcome(response, expected, path: str) -> None:
         assert location.startswith("/jobs/"), location
     elif target == "rounds":
         assert location.startswith("/rounds/"), location
+    elif target == "api_tokens":
+        assert location == reverse("api_tokens"), location
     elif target == "apply":
         assert location.startswith("/apply/"), location
     elif target == "inbox":
@@ -678,7 +724,8 @@ def test_it_gives_each_persona_the_status_the_matrix_says(matrix_world, client_f
 
     status = expected if isinstance(expected, int) else expected[0]
     succeeded = status in (200, 201) or (
-        expected in (HOME, TO_INBOX, TO_FAILED, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE, TO_JOB, TO_REVIEW, TO_CITY) and case.method == "POST")
+        expected in (HOME, TO_INBOX, TO_FAILED, TO_ANNOUNCEMENT_EDIT, TO_ROUND, TO_APPLY, TO_SCHOOL, TO_ROUND_PAGE,
+                     TO_JOB, TO_REVIEW, TO_CITY, TO_TOKENS) and case.method == "POST")
     _check_effect(case, w, persona, client, succeeded, before)
 
     denied = AuditEvent.objects.filter(action="authz.denied")

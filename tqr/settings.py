@@ -196,6 +196,8 @@ TQR_LOCKOUT_MINUTES = env_int("TQR_LOCKOUT_MINUTES", 30)
 # Failed logins from one address across accounts (password spraying) → 429 for that address for an hour.
 # Generous: a whole school logs in from one address on the last day of the application window.
 TQR_LOGIN_IP_FAILURES_PER_HOUR = env_int("TQR_LOGIN_IP_FAILURES_PER_HOUR", 100)
+# The JSON API: requests per minute per user (a token counts as its user), then 429 with Retry-After.
+TQR_API_REQUESTS_PER_MINUTE = env_int("TQR_API_REQUESTS_PER_MINUTE", 300)
 # 等保 定期更换: a password older than this is changed before anything else (0 = no maximum age).
 TQR_PASSWORD_MAX_AGE_DAYS = env_int("TQR_PASSWORD_MAX_AGE_DAYS", 90)
 # 等保 8.1.4.1 d: reviewers, approvers and administrators confirm a TOTP code after the password.

@@ -21,6 +21,7 @@ PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", 
                     "notice_public", "objection_public", "notice_public_pdf"}
 PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: public on purpose, rate-limited
 PUBLIC_URL_NAMES |= {"notification_unsubscribe"}  # 退订提醒: the signed token in the e-mail is the authority
+PUBLIC_URL_NAMES |= {"api:public_notice", "api:public_objection"}  # 公示 and its objections, as the pages
 
 urlpatterns = [
     path("", account_views.home, name="home"),

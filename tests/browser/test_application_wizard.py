@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from PIL import Image
 
-from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.browser.support import assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD, make_world
 from tqr.applications.models import Application
 from tqr.rules.identifiers import make_certificate_number, make_resident_id

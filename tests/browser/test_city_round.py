@@ -4,7 +4,7 @@ prints stickers and builds a school's archive; the public looks up a certificate
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, login
+from tests.browser.support import PHONE, assert_no_horizontal_scroll, login
 from tests.city.helpers import reported
 from tests.factories import PASSWORD, make_world
 from tests.reviews.helpers import move_to

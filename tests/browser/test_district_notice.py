@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, login
+from tests.browser.support import PHONE, assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD, make_world
 from tests.reviews.helpers import confirmed, move_to
 from tqr.applications.models import Application

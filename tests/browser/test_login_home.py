@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.browser.support import assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

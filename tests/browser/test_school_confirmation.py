@@ -5,7 +5,7 @@ import pytest
 from django.core import mail  # noqa: F401 - mail goes to the locmem outbox in tests
 
 from tests.applications.helpers import fill_wizard, version
-from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.browser.support import assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD, make_world
 from tests.teachers.test_import import new_id, teacher, workbook, wrong_check_char
 from tqr.applications.models import Application, HandOver

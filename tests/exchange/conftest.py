@@ -11,7 +11,6 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.browser.conftest import browser, browser_settings  # noqa: F401 - for test_browser.py
 from tqr.exchange.models import DataSource
 
 

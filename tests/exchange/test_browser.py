@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.browser.conftest import CHROMIUM, DESKTOP, PHONE, assert_no_horizontal_scroll, login
+from tests.browser.support import CHROMIUM, DESKTOP, PHONE, assert_no_horizontal_scroll, login
 from tests.exchange.conftest import csv_bytes
 from tests.factories import PASSWORD, make_world
 from tqr.teachers.models import TrainingRecord

@@ -138,3 +138,26 @@ def test_a_commit_checks_again_and_refuses_what_became_a_problem(world, year, cl
     assert "本区县没有该身份证号码的教师" in response.content.decode()
     assert not TrainingRecord.objects.filter(hours=222).exists()
     assert ImportRun.objects.filter(result=ImportRun.Result.PROBLEMS).count() == 1
+
+
+def test_the_api_creates_and_changes_a_source_with_the_pages_checks(world, client_for):
+    api = client_for("reviewer_d1")
+    body = {"name": "人事系统年度考核", "kind": "assessment", "id_column": "公民身份号码", "year_column": "考核年度",
+            "value_column": "考核结果", "grade_values": {"称职": "qualified"}}
+    created = api.post("/api/v1/exchange/sources", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    source = DataSource.objects.get(pk=created.json()["id"])
+    assert (source.district, source.id_column, source.grade_values) == (world.district_a, "公民身份号码",
+                                                                        {"称职": "qualified"})
+    assert AuditEvent.objects.filter(action="exchange.source_create", object_id=str(source.pk)).exists()
+    wrong = api.put(f"/api/v1/exchange/sources/{source.pk}", {**body, "header_row": 99, "grade_values": {"称职": "很好"}},
+                    content_type="application/json")
+    assert wrong.status_code == 400
+    assert set(wrong.json()["errors"]) == {"header_row", "grade_text"}
+    assert "表头所在行应在 1–50 之间" in wrong.json()["errors"]["header_row"]
+    source.refresh_from_db()
+    assert source.header_row == 1, "a refused change keeps what was saved"
+    changed = api.put(f"/api/v1/exchange/sources/{source.pk}", {**body, "header_row": 2}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["header_row"] == 2
+    assert client_for("reviewer_d2").put(f"/api/v1/exchange/sources/{source.pk}", body,
+                                         content_type="application/json").status_code == 404

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, assert_no_horizontal_scroll, login
+from tests.browser.support import CHROMIUM, assert_no_horizontal_scroll, login
 from tests.factories import PASSWORD
 from tests.notifications.helpers import submitted
 from tqr.applications.services import application_transition

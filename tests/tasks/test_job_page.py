@@ -44,6 +44,26 @@ def test_a_failed_job_says_why_and_the_retry_finishes_it(world, client_for, monk
     assert AuditEvent.objects.filter(object_id=str(job.pk), action="job.retry").count() == 1
 
 
+def test_the_api_retries_a_failed_job_as_the_page_does(world, client_for, monkeypatch):
+    submitted(world, client_for)
+    original = jobs.WORKERS["school_proofs"]
+
+    def broken(job, out, progress):
+        raise OSError("字体文件缺失")
+
+    monkeypatch.setitem(jobs.WORKERS, "school_proofs", broken)
+    job = start(world)
+    admin = client_for("admin_a")
+    assert admin.get(f"/api/v1/jobs/{job.pk}").json()["error"].endswith("字体文件缺失")
+    assert client_for("admin_b").post(f"/api/v1/jobs/{job.pk}/retry").status_code == 404
+    monkeypatch.setitem(jobs.WORKERS, "school_proofs", original)
+    response = admin.post(f"/api/v1/jobs/{job.pk}/retry")
+    assert response.status_code == 202 and response.json()["status"] == "done"
+    again = admin.post(f"/api/v1/jobs/{job.pk}/retry")
+    assert again.status_code == 409 and again.json()["detail"] == "只有失败的任务可以重试"
+    assert AuditEvent.objects.filter(object_id=str(job.pk), action="job.retry").count() == 1
+
+
 def test_a_run_given_up_for_dead_does_not_finish_the_job_again(world, client_for, monkeypatch):
     submitted(world, client_for)
     original = jobs.WORKERS["school_proofs"]

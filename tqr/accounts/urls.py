@@ -7,6 +7,7 @@ by a mail client then lands on a page that says what to do instead of a bare 404
 from django.urls import path
 
 from tqr.accounts import account_views as views
+from tqr.accounts import token_views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("password/reset/link/", views.password_reset_link_incomplete, name="password_reset_confirm"),
     path("password/reset/link/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
+    path("tokens/", token_views.api_tokens, name="api_tokens"),  # 我的 API 令牌
+    path("tokens/<int:token_id>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
 ]

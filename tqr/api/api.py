@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from ninja import NinjaAPI, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.errors import AuthenticationError, Throttled
+from ninja.pagination import paginate
+from ninja.throttling import UserRateThrottle
 
 from tqr.accounts.models import ApiToken, Organisation
 from tqr.accounts.permissions import get_visible_or_404, visible_organisations, visible_rounds
@@ -17,19 +21,66 @@ from tqr.api.exchange import router as exchange_router
 from tqr.api.imports import router as imports_router
 from tqr.api.lookup import router as lookup_router
 from tqr.api.notifications import router as notifications_router
+from tqr.api.openapi import document_standard_errors
 from tqr.api.reviews import router as reviews_router
-from tqr.api.schemas import ErrorOut, MeOut, OrganisationOut, RoundOut, TokenCreatedOut, TokenIn, TokenOut
+from tqr.api.schemas import (
+    BoundedPagination,
+    ErrorOut,
+    MeOut,
+    OrganisationOut,
+    RoundOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
 from tqr.api.school import router as school_router
 from tqr.api.visits import router as visits_router
 from tqr.campaigns.selectors import today
 
-api = NinjaAPI(
+
+class ApiRateThrottle(UserRateThrottle):
+    """Per user (a token counts as its user; anonymous callers per address): settings.TQR_API_REQUESTS_PER_MINUTE."""
+
+    scope = "api"
+
+    def get_rate(self) -> str:
+        return f"{settings.TQR_API_REQUESTS_PER_MINUTE}/m"
+
+    def allow_request(self, request) -> bool:
+        self.num_requests, self.duration = self.parse_rate(self.get_rate())  # the setting may change (tests)
+        return super().allow_request(request)
+
+
+class TqrAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_standard_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = TqrAPI(
     title="TQR 教师资格定期注册管理系统 API",
     version="1",
-    description="所有接口与页面使用同一套服务和权限。认证：浏览器会话（需 CSRF）或个人令牌 `Authorization: Bearer tqr_…`。",
+    description="所有接口与页面使用同一套服务和权限。认证：浏览器会话（需 CSRF）或个人令牌 `Authorization: Bearer tqr_…`。"
+                "列表用 limit/offset 分页并返回 count。错误统一为 `{\"detail\": \"…\"}`（参数校验错误 422 为 ninja 的格式）。"
+                "详见 docs/api.md。",
     auth=auth.AUTH,
+    throttle=[ApiRateThrottle()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录，或在 Authorization 头中提供有效的 API 令牌"}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "不存在，或不在您的权限范围内"}, status=404)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    return api.create_response(request, {"detail": "请求过于频繁，请稍后再试"}, status=429)
 
 
 @api.exception_handler(PermissionDenied)
@@ -88,7 +139,7 @@ def me(request):
 
 
 @core.get("/organisations", response=list[OrganisationOut], summary="本人权限范围内的机构")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisations(request, kind: str | None = None, q: str | None = None):
     qs = visible_organisations(request.user).order_by("code")
     if kind:

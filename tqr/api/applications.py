@@ -10,7 +10,8 @@ from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.campaigns import form_errors
-from tqr.api.schemas import ErrorOut, FieldErrorsOut
+from tqr.api.openapi import binary_response, body_example, examples
+from tqr.api.schemas import ErrorOut, FieldErrorsOut, page_bounds
 from tqr.applications import services
 from tqr.applications.documents import application_form_pdf
 from tqr.applications.forms import (
@@ -76,12 +77,26 @@ class ApplicationOut(Schema):
 class StepIn(Schema):
     """One wizard step: 2 terms ({"accept": true}), 3 identity, 4 certificate, 5 notices, 6 application data."""
 
+    model_config = examples(
+        {"step": 2, "version": 1, "data": {"accept": True}},
+        {"step": 3, "version": 2, "data": {"id_type": "resident_id", "id_number": "500114198503150021",
+                                           "certificate_number": "20085011420000001"}},
+        {"step": 4, "version": 3, "data": {"name": "张三", "gender": "female", "ethnicity": "汉族",
+                                           "cert_type": "senior", "cert_subject": "数学",
+                                           "certifying_body": "重庆市黔江区教育委员会", "cert_issue_date": "2008-07-01",
+                                           "registration_body": 2, "confirmation_point": 5}},
+        {"step": 6, "version": 5, "data": {"unit": 5, "post_level": "senior", "subject": "数学", "title": "一级教师",
+                                           "hire_date": "2008-09-01", "phone": "13812345678", "training_hours": 372,
+                                           "assessments": {"2021": "qualified", "2022": "excellent"},
+                                           "interruptions": []}},
+    )
     step: int
     version: int
     data: dict[str, Any] = {}
 
 
 class TransitionIn(Schema):
+    model_config = examples({"version": 5})
     version: int | None = None
 
 
@@ -128,7 +143,7 @@ def applications(request, round_id: int | None = None, state: str | None = None,
         qs = qs.filter(round_id=round_id)
     if state:
         qs = qs.filter(state=state)
-    limit, offset = max(1, min(limit, 100)), max(0, offset)
+    limit, offset = page_bounds(limit, offset, 100)
     page = qs.prefetch_related("round__phase_windows")[offset:offset + limit]
     return {"count": qs.count(), "items": [application_out(a, request.user) for a in page]}
 
@@ -199,6 +214,7 @@ def _data_forms(app, data: dict):
 
 
 @router.post("/applications/{application_id}/photo", summary="上传照片（自动裁剪为 295×413、≤200 KB）",
+             openapi_extra=body_example({"photo": "photo.jpg", "version": 4}, "multipart/form-data"),
              response={200: ApplicationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def application_photo(request, application_id: int, photo: File[UploadedFile], version: Form[int | None] = None,
                       crop_x: Form[float | None] = None, crop_y: Form[float | None] = None,
@@ -239,6 +255,7 @@ def application_resubmit(request, application_id: int, body: TransitionIn):
 
 
 @router.get("/applications/{application_id}/form.pdf", summary="下载《申请表》PDF（按当前数据生成）",
+            openapi_extra=binary_response("application/pdf", "《申请表》PDF"),
             response={200: None, 403: ErrorOut, 404: ErrorOut})
 def application_form(request, application_id: int):
     app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)

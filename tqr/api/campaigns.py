@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
+from tqr.api.openapi import body_example
 from tqr.api.schemas import (
     AdministratorIn,
     AdministratorOut,
@@ -15,7 +17,7 @@ from tqr.api.schemas import (
     FieldErrorsOut,
 )
 from tqr.campaigns import services
-from tqr.campaigns.forms import AdministratorForm, AnnouncementForm
+from tqr.campaigns.forms import AdministratorForm, AnnouncementForm, AttachmentForm
 from tqr.campaigns.selectors import units_for_administrators
 
 router = Router(tags=["注册年度"])
@@ -100,3 +102,22 @@ def name_administrator(request, round_id: int, body: AdministratorIn):
     a = services.administrator_name(round_=round_, unit=unit, actor=request.user, **form.cleaned_data)
     return {"unit_id": unit.pk, "unit_code": unit.code, "unit_name": unit.name, "name": a.name, "phone": a.phone,
             "email": a.email, "named_at": a.named_at}
+
+
+@router.post("/rounds/{round_id}/announcement/attachments",
+             response={201: AnnouncementOut, 400: FieldErrorsOut, 403: ErrorOut, 404: ErrorOut},
+             summary="上传工作通知附件（区县；PDF、Word、Excel、WPS、图片或文本，≤10 MB）",
+             openapi_extra=body_example({"title": "重庆市2026年教师资格定期注册情况统计表", "file": "统计表.xlsx"},
+                                        "multipart/form-data"))
+def announcement_attach(request, round_id: int, title: Form[str], file: File[UploadedFile]):
+    round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
+    require(request, "announcement.publish", round_)
+    ann = getattr(round_, "announcement", None)
+    if ann is None:
+        return Status(404, {"detail": "请先保存工作通知"})
+    form = AttachmentForm({"title": title}, {"file": file})
+    if not form.is_valid():
+        return Status(400, form_errors(form))
+    services.announcement_attach(announcement=ann, title=form.cleaned_data["title"],
+                                 upload=form.cleaned_data["file"], actor=request.user)
+    return Status(201, announcement_out(round_, ann))

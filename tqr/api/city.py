@@ -9,14 +9,18 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
-from tqr.api.schemas import ErrorOut
+from tqr.api.openapi import binary_response, examples
+from tqr.api.schemas import ErrorOut, Id
+from tqr.applications.models import Application
 from tqr.city import services
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
+from tqr.rules.flow import State
 
 router = Router(tags=["市级：复审、终审与登记"])
 
 
 class SampleIn(Schema):
+    model_config = examples({"by_qualification": False})
     by_qualification: bool = False
 
 
@@ -34,7 +38,7 @@ class SampleOut(Schema):
     drawn_at: Any
 
 
-class ItemOut(Schema):
+class SampleItemOut(Schema):
     id: int
     application_id: int
     name: str
@@ -44,7 +48,8 @@ class ItemOut(Schema):
     note: str
 
 
-class CheckIn(Schema):
+class ItemCheckIn(Schema):
+    model_config = examples({"result": "conforms", "note": ""})
     result: str
     note: str = ""
 
@@ -56,11 +61,13 @@ class VerifyOut(Schema):
 
 
 class AnswerIn(Schema):
+    model_config = examples({"conclusion": "qualified", "reason": "已补充培训证明，学时满足要求"})
     conclusion: str
     reason: str = ""
 
 
 class WidenIn(Schema):
+    model_config = examples({"stratum": "高级中学教师资格"})
     stratum: str
 
 
@@ -85,7 +92,8 @@ class StickerOut(Schema):
 
 
 class MarkIn(Schema):
-    stickers: list[int]
+    model_config = examples({"stickers": [11, 12], "field": "affixed_at"})
+    stickers: list[Id]
     field: str  # printed_at | affixed_at | personnel_file_at | district_archive_at
 
 
@@ -134,7 +142,7 @@ def sample_verify(request, round_id: int):
     return {"ok": check.ok, "problems": check.problems, "population_changed": check.population_changed}
 
 
-@router.get("/city/rounds/{round_id}/sample/items", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+@router.get("/city/rounds/{round_id}/sample/items", response={200: list[SampleItemOut], 403: ErrorOut, 404: ErrorOut},
             summary="样本各项及核查结果")
 def sample_items(request, round_id: int):
     s = Sample.objects.filter(round=_round(request, round_id)).first()
@@ -143,9 +151,9 @@ def sample_items(request, round_id: int):
              "reason": i.reason, "result": i.result, "note": i.note} for i in items]
 
 
-@router.post("/city/items/{item_id}/check", response={200: ItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/city/items/{item_id}/check", response={200: SampleItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="记录核查结果（不符即退回区县核实）")
-def item_check(request, item_id: int, body: CheckIn):
+def item_check(request, item_id: int, body: ItemCheckIn):
     item = get_visible_or_404(request, SampleItem.objects.filter(sample__round__in=visible_rounds(request.user))
                               .select_related("sample__round", "application"), pk=item_id)
     require(request, "city.sample", item.sample.round)
@@ -226,7 +234,7 @@ def stickers_mark(request, round_id: int, body: MarkIn):
 
 
 @router.get("/city/rounds/{round_id}/sample/record.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
-            summary="抽查记录（PDF）")
+            summary="抽查记录（PDF）", openapi_extra=binary_response("application/pdf", "复审抽查记录 PDF"))
 def sample_record(request, round_id: int):
     from django.http import HttpResponse
 
@@ -242,7 +250,8 @@ def sample_record(request, round_id: int):
 
 
 @router.get("/reviews/rounds/{round_id}/stickers.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
-            summary="注册贴（PDF，打印即登记为已打印）")
+            summary="注册贴（PDF，打印即登记为已打印）",
+            openapi_extra=binary_response("application/pdf", "注册贴 PDF"))
 def stickers_pdf(request, round_id: int, unit: int | None = None):
     from django.http import HttpResponse
 
@@ -262,6 +271,7 @@ def stickers_pdf(request, round_id: int, unit: int | None = None):
 
 
 class ArchiveIn(Schema):
+    model_config = examples({"unit": None})
     unit: int | None = None
 
 
@@ -279,3 +289,32 @@ def archive(request, round_id: int, body: ArchiveIn):
                     params={"round": round_.pk, "unit": body.unit},
                     filename=f"归档包-{round_.district.name}-{round_.year}.zip")
     return Status(202, job_out(job))
+
+
+class ReturnedOut(Schema):
+    application_id: int
+    number: str
+    name: str
+    unit: str
+    conclusion: str
+    conclusion_reason: str
+    item_result: str
+    item_note: str
+
+
+class ReturnsOut(Schema):
+    count: int
+    items: list[ReturnedOut]
+
+
+@router.get("/city/rounds/{round_id}/returns", response={200: ReturnsOut, 403: ErrorOut, 404: ErrorOut},
+            summary="市级退回区县核实的申请（区县核实后用 /city/applications/{id}/answer 重新上报）")
+def returns(request, round_id: int):
+    round_ = _round(request, round_id)
+    rows = Application.objects.filter(round=round_, state=State.CITY_RETURNED).select_related(
+        "sample_item", "confirmation_point").order_by("confirmation_point__code", "id")
+    items = [{"application_id": a.pk, "number": a.number, "name": a.name, "unit": a.confirmation_point.name if a.confirmation_point else "",
+              "conclusion": a.conclusion, "conclusion_reason": a.conclusion_reason,
+              "item_result": getattr(getattr(a, "sample_item", None), "result", ""),
+              "item_note": getattr(getattr(a, "sample_item", None), "note", "")} for a in rows]
+    return {"count": services.open_returns(round_), "items": items}

@@ -10,10 +10,15 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import deny, get_visible_or_404, require, visible_data_sources, visible_rounds
-from tqr.api.schemas import ErrorOut
+from tqr.api.openapi import body_example, examples
+from tqr.api.schemas import ErrorOut, FieldErrorsOut
 from tqr.core.downloads import attachment_response
 from tqr.exchange import exporting, importing
+from tqr.exchange.forms import SourceForm
+from tqr.exchange.models import DataSource
+from tqr.exchange.services import source_save
 from tqr.teachers import imports
+from tqr.teachers.models import AssessmentGrade
 
 router = Router(tags=["数据交换"])
 
@@ -33,7 +38,25 @@ class SourceOut(Schema):
     grade_values: dict[str, str]
 
 
-class ProblemOut(Schema):
+class SourceIn(Schema):
+    """The same fields as the source page; grade_values maps a spelling in the file to 优秀/合格/基本合格/不合格."""
+
+    model_config = examples({"name": "人事系统年度考核", "kind": "assessment", "file_format": "auto", "sheet_name": "",
+                             "header_row": 1, "id_column": "公民身份号码", "name_column": "姓名", "year_column": "考核年度",
+                             "value_column": "考核结果", "grade_values": {"称职": "合格"}})
+    name: str
+    kind: str
+    file_format: str = "auto"
+    sheet_name: str = ""
+    header_row: int = 1
+    id_column: str = "身份证号码"
+    name_column: str = "姓名"
+    year_column: str = "年度"
+    value_column: str
+    grade_values: dict[str, str] = {}
+
+
+class ExchangeProblemOut(Schema):
     row: int | None
     column: str | None
     message: str
@@ -52,7 +75,7 @@ class PreviewOut(Schema):
     token: str | None
     run_id: int
     counts: CountsOut
-    problems: list[ProblemOut]
+    problems: list[ExchangeProblemOut]
 
 
 class CommitOut(Schema):
@@ -67,7 +90,7 @@ class CommitOut(Schema):
 
 class RejectedOut(Schema):
     detail: str
-    problems: list[ProblemOut]
+    problems: list[ExchangeProblemOut]
 
 
 def _problems(preview) -> list[dict]:
@@ -92,9 +115,41 @@ def exchange_sources(request):
     return [source_out(s) for s in visible_data_sources(request.user)]
 
 
+def _source_form(request, body: SourceIn, instance: DataSource) -> SourceForm:
+    labels = {code: label for code, label in AssessmentGrade.choices}
+    data = body.dict()
+    data["grade_text"] = "\n".join(f"{k} = {labels.get(v, v)}" for k, v in data.pop("grade_values").items())
+    return SourceForm(data=data, instance=instance)
+
+
+def _saved(request, form: SourceForm, status: int):
+    if not form.is_valid():
+        return Status(400, {"detail": "数据来源设置有误，请按各字段的提示修改",
+                            "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
+    source = form.save(commit=False)
+    source.district = request.user.organisation
+    return Status(status, source_out(source_save(source=source, actor=request.user)))
+
+
+@router.post("/exchange/sources", response={201: SourceOut, 400: FieldErrorsOut, 403: ErrorOut},
+             url_name="exchange_source_create", summary="新建数据来源（列对照按来源保存，各省格式不同）")
+def exchange_source_create(request, body: SourceIn):
+    require(request, "exchange.manage", request.user.organisation)
+    return _saved(request, _source_form(request, body, DataSource(district=request.user.organisation)), 201)
+
+
+@router.put("/exchange/sources/{source_id}", response={200: SourceOut, 400: FieldErrorsOut, 403: ErrorOut,
+                                                        404: ErrorOut},
+            url_name="exchange_source_update", summary="修改数据来源的列对照")
+def exchange_source_update(request, source_id: int, body: SourceIn):
+    source = _source(request, source_id)
+    return _saved(request, _source_form(request, body, source), 200)
+
+
 @router.post("/exchange/sources/{source_id}/imports",
              response={200: PreviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-             summary="上传培训学时或年度考核文件（CSV/XLSX）并预览（逐行检查，不写入；无问题时返回 token）")
+             summary="上传培训学时或年度考核文件（CSV/XLSX）并预览（逐行检查，不写入；无问题时返回 token）",
+             openapi_extra=body_example({"file": "继续教育学时.csv"}, "multipart/form-data"))
 def exchange_import(request, source_id: int, file: File[UploadedFile] = None):
     source = _source(request, source_id)
     if file is None:
@@ -126,8 +181,15 @@ def exchange_import_commit(request, source_id: int, token: str):
             "unchanged": run.unchanged, "job_id": str(job.pk) if job else None}
 
 
-@router.get("/rounds/{round_id}/exchange/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-            summary="按本区县导出列设置导出注册结论（xlsx 或 csv，含完整身份证号码，记入审计日志）")
+EXPORT_DOCUMENT = {"responses": {200: {"description": "注册结论（按本区县导出列设置）", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                     "format": "binary"}},
+    "text/csv": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+@router.get("/rounds/{round_id}/exchange/export", response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+            summary="按本区县导出列设置导出注册结论（xlsx 或 csv，含完整身份证号码，记入审计日志）",
+            openapi_extra=EXPORT_DOCUMENT)
 def exchange_export(request, round_id: int, format: str = "xlsx"):  # noqa: A002 - the query parameter's name
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
     require(request, "exchange.export", round_)

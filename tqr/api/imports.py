@@ -7,6 +7,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import deny, require
+from tqr.api.openapi import binary_response, body_example
 from tqr.api.schemas import ErrorOut
 from tqr.core.downloads import attachment_response
 from tqr.documents.xlsx import XLSX_TYPE
@@ -58,7 +59,8 @@ def preview_out(preview: imports.ImportPreview, token: str | None) -> dict:
 
 
 @router.post("/imports/teachers", response={200: ImportPreviewOut, 400: ErrorOut, 403: ErrorOut},
-             summary="上传教师数据 Excel 并预览（逐行检查，不写入；无问题时返回 token）")
+             summary="上传教师数据 Excel 并预览（逐行检查，不写入；无问题时返回 token）",
+             openapi_extra=body_example({"file": "教师数据.xlsx"}, "multipart/form-data"))
 def teacher_import(request, file: File[UploadedFile] = None):
     require(request, "teacher.import")
     if file is None:
@@ -88,7 +90,8 @@ def teacher_import_commit(request, token: str):
     return result.as_dict()
 
 
-@router.get("/imports/teachers/template.xlsx", response={200: None, 403: ErrorOut}, summary="下载导入模板")
+@router.get("/imports/teachers/template.xlsx", response={200: None, 403: ErrorOut}, summary="下载导入模板",
+            openapi_extra=binary_response(XLSX_TYPE, "导入模板（Excel）"))
 def teacher_import_template(request):
     require(request, "teacher.import")
     return attachment_response(

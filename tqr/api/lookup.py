@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from tqr.accounts.permissions import require
+from tqr.api.openapi import body_example, examples
 from tqr.api.schemas import ErrorOut
 from tqr.core.middleware import client_ip
 from tqr.lookup import services
@@ -22,6 +23,7 @@ THROTTLED = "访问过于频繁，请稍后再试"
 
 
 class LookupIn(Schema):
+    model_config = examples({"certificate_number": "20085011420000001", "name": "张三"})
     certificate_number: str = Field(max_length=services.MAX_NUMBER_LENGTH, description="教师资格证书号码")
     name: str = Field(max_length=services.MAX_NAME_LENGTH, description="持证人姓名")
 
@@ -64,7 +66,8 @@ def lookup(request, response: HttpResponse, body: LookupIn):
 
 
 @router.post("/lookup/batch", response={200: list[BatchLineOut], 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
-             url_name="lookup_batch", summary=f"批量查询注册状态（学校、区县、市级；一次最多 {services.MAX_BATCH_ROWS} 人）")
+             url_name="lookup_batch", summary=f"批量查询注册状态（学校、区县、市级；一次最多 {services.MAX_BATCH_ROWS} 人）",
+             openapi_extra=body_example([{"certificate_number": "20085011420000001", "name": "张三"}]))
 def lookup_batch(request, response: HttpResponse, rows: list[LookupIn]):
     require(request, "lookup.batch")
     if not services.batch_allowed(request.user):

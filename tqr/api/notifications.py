@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from tqr.accounts.permissions import get_visible_or_404
-from tqr.api.schemas import ErrorOut
+from tqr.accounts.permissions import get_visible_or_404, require, visible_emails
+from tqr.api.openapi import examples
+from tqr.api.schemas import BoundedPagination, ErrorOut
 from tqr.notifications import services
-from tqr.notifications.models import Notification
+from tqr.notifications.models import Notification, OutgoingEmail
 
 router = Router(tags=["通知"])
 
@@ -27,6 +28,10 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    @staticmethod
+    def resolve_event_label(obj) -> str:
+        return obj.get_event_display()
+
 
 class ReadOut(Schema):
     marked: int
@@ -34,12 +39,8 @@ class ReadOut(Schema):
 
 
 class PreferenceIO(Schema):
+    model_config = examples({"reminders": False})
     reminders: bool  # 接收截止提醒和每日汇总; decisions are always sent
-
-
-def _out(n: Notification) -> dict:
-    return {"id": n.pk, "event": n.event, "event_label": n.get_event_display(), "title": n.title, "body": n.body,
-            "link": n.link, "application_id": n.application_id, "created_at": n.created_at, "read_at": n.read_at}
 
 
 def _unread(user) -> int:
@@ -47,12 +48,12 @@ def _unread(user) -> int:
 
 
 @router.get("/notifications", response=list[NotificationOut], url_name="notifications", summary="我的站内通知（分页，最新在前）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def notifications(request, unread: bool = False):
     qs = Notification.objects.filter(recipient=request.user)
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    return [_out(n) for n in qs]
+    return qs  # paginated in the database: one page of rows, never the whole inbox
 
 
 @router.post("/notifications/{notification_id}/read", response={200: ReadOut, 404: ErrorOut},
@@ -80,3 +81,31 @@ def preference(request):
 def preference_set(request, body: PreferenceIO):
     services.preference_set(user=request.user, reminders=body.reminders, actor=request.user, via="api")
     return {"reminders": services.preference_of(request.user)}
+
+
+class FailedEmailOut(Schema):
+    id: int
+    to: str
+    subject: str
+    event: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    district_id: int | None
+
+
+@router.get("/notifications/failed-emails", response={200: list[FailedEmailOut], 403: ErrorOut},
+            url_name="failed_emails", summary="发送失败的邮件（系统管理员看全部，区县看本区县）")
+@paginate(BoundedPagination)
+def failed_emails(request):
+    require(request, "email.manage")
+    return visible_emails(request.user).filter(status=OutgoingEmail.Status.FAILED).order_by("-created_at", "-pk")
+
+
+@router.post("/notifications/failed-emails/{email_id}/retry", response={200: FailedEmailOut, 403: ErrorOut,
+                                                                         404: ErrorOut},
+             url_name="failed_email_retry", summary="重新发送一封失败的邮件（与“发送失败的邮件”页的按钮相同）")
+def failed_email_retry(request, email_id: int):
+    require(request, "email.manage")
+    email = get_visible_or_404(request, visible_emails(request.user), pk=email_id)
+    return services.email_retry(email=email, actor=request.user)

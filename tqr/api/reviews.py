@@ -3,18 +3,26 @@ objections and the report to the city — over the same services and permissions
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
-from tqr.api.schemas import ErrorOut
+from tqr.api.openapi import examples
+from tqr.api.schemas import ErrorOut, Id, page_bounds
+from tqr.applications import school
+from tqr.applications.models import HandOver
 from tqr.applications.services import ApplicationError, application_transition
 from tqr.applications.statistics import total_statistics, unit_statistics
 from tqr.campaigns.selectors import units_for_administrators
+from tqr.core.middleware import client_ip
+from tqr.core.ratelimit import allow
 from tqr.reviews import services
 from tqr.reviews.models import Notice, Objection
 from tqr.reviews.queue import QueueFilter, queue, queue_counts
@@ -58,6 +66,7 @@ class QueueOut(Schema):
 
 
 class ConclusionIn(Schema):
+    model_config = examples({"conclusion": "qualified", "reason": "", "codes": [], "version": 7}, {"conclusion": "deferred", "reason": "培训学时不足360学时", "codes": ["D1"], "version": 7})
     conclusion: str
     reason: str = ""
     codes: list[str] = []
@@ -65,16 +74,18 @@ class ConclusionIn(Schema):
 
 
 class IdsIn(Schema):
-    applications: list[int]
+    model_config = examples({"applications": [101, 102, 103]})
+    applications: list[Id]
 
 
-class ItemOut(Schema):
+class AcceptItemOut(Schema):
     application_id: int
     ok: bool
     message: str
 
 
 class NoticeIn(Schema):
+    model_config = examples({"title": "黔江区2026年中小学教师资格定期注册初审结果公示", "issuing_body": "重庆市黔江区教育委员会", "start_date": "2026-11-27", "workdays": 5, "objection_contact": "区继教中心，023-79222222", "document_number": ""})
     title: str
     issuing_body: str
     start_date: date
@@ -110,6 +121,7 @@ class ObjectionOut(Schema):
 
 
 class HandleIn(Schema):
+    model_config = examples({"outcome": "rejected", "handling": "经核实，该教师离岗期间为批准的进修，异议不成立。", "conclusion": None})
     outcome: str
     handling: str
     conclusion: str | None = None
@@ -134,7 +146,7 @@ def review_queue(request, round_id: int, filters: Query[QueueIn]):
                     q=filters.q[:30], sort=filters.sort if filters.sort in ("unit", "name", "proposal", "reviewed",
                                                                             "confirmed") else "unit")
     qs = queue(request.user, round_, f)
-    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
+    limit, offset = page_bounds(filters.limit, filters.offset, 200)
     return {"counts": queue_counts(request.user, round_), "count": qs.count(), "items": [
         {"id": a.pk, "number": a.number, "name": a.name, "unit": a.confirmation_point.name, "cert_type": a.cert_type,
          "kind": a.kind, "proposal": a.proposal,
@@ -151,15 +163,16 @@ def review_conclusion(request, application_id: int, body: ConclusionIn):
     require(request, "round.view_review", app.round)
     require(request, "application.review", app)
     action = "revise" if app.state == State.REVIEWED else "review"
+    codes = [c for c in body.codes if c in services.default_codes(app)]  # as the page: only the rules' codes
     try:
         app = application_transition(application=app, action=action, actor=request.user, conclusion=body.conclusion,
-                                     note=body.reason[:2000], codes=body.codes or None, version=body.version)
+                                     note=body.reason[:2000], codes=codes or None, version=body.version)
     except ApplicationError as exc:
         return Status(exc.status, {"detail": exc.message})
     return application_out(app, request.user)
 
 
-@router.post("/reviews/rounds/{round_id}/accept", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+@router.post("/reviews/rounds/{round_id}/accept", response={200: list[AcceptItemOut], 403: ErrorOut, 404: ErrorOut},
              summary="批量记录“合格”（仅规则建议为合格的）")
 def review_bulk_accept(request, round_id: int, body: IdsIn):
     round_ = _round(request, round_id, "round.review")
@@ -263,3 +276,166 @@ def objection_handle(request, objection_id: int, body: HandleIn):
     except ValidationError as exc:
         return _invalid(exc)
     return {"id": o.pk, "outcome": o.outcome, "handled_at": o.handled_at}
+
+
+# --- Review detail (the page's pre-filled reason and codes) ------------------------------------------
+
+
+class ReviewOut(Schema):
+    application: ApplicationOut
+    default_reason: str = Field(description="规则给出的理由，作为“暂缓注册”“不合格”理由的初稿")
+    default_codes: list[str] = Field(description="规则给出的理由代码；记录结论时 codes 只接受其中的代码")
+
+
+@router.get("/reviews/applications/{application_id}", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut},
+            summary="初审：一份申请及规则给出的理由")
+def review_application(request, application_id: int):
+    app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
+    require(request, "round.view_review", app.round)
+    return {"application": application_out(app, request.user), "default_reason": services.default_reason(app),
+            "default_codes": services.default_codes(app)}
+
+
+# --- Hand-overs (学校报送) -------------------------------------------------------------------------
+
+
+class HandOverRowOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    handover_id: int | None
+    submitted_at: datetime | None
+    filled_by: str
+    phone: str
+    received_at: datetime | None
+    statistics: dict[str, Any]
+
+
+class HandOversOut(Schema):
+    total: int
+    arrived: int
+    rows: list[HandOverRowOut]
+
+
+def handover_row(unit, h: HandOver | None) -> dict:
+    return {"unit_id": unit.pk, "unit_code": unit.code, "unit_name": unit.name,
+            "handover_id": h.pk if h else None, "submitted_at": h.submitted_at if h else None,
+            "filled_by": h.filled_by if h else "", "phone": h.phone if h else "",
+            "received_at": h.received_at if h else None, "statistics": h.statistics if h else {}}
+
+
+@router.get("/reviews/rounds/{round_id}/handovers", response={200: HandOversOut, 403: ErrorOut, 404: ErrorOut},
+            summary="各校报送情况（未报送的在前）")
+def handovers(request, round_id: int):
+    round_ = _round(request, round_id, "round.view_handovers")
+    arrived = {h.unit_id: h for h in HandOver.objects.filter(round=round_)}
+    rows = sorted(((u, arrived.get(u.pk)) for u, _ in units_for_administrators(round_)),
+                  key=lambda r: (r[1] is not None, r[0].code))
+    return {"total": len(rows), "arrived": len(arrived), "rows": [handover_row(u, h) for u, h in rows]}
+
+
+@router.post("/reviews/rounds/{round_id}/handovers/{handover_id}/receive",
+             response={200: HandOverRowOut, 403: ErrorOut, 404: ErrorOut}, summary="登记收到学校报送的材料")
+def handover_receive(request, round_id: int, handover_id: int):
+    round_ = _round(request, round_id, "round.review")
+    h = HandOver.objects.filter(round=round_, pk=handover_id).select_related("unit").first()
+    if h is None:
+        return Status(404, {"detail": "该校尚未报送"})
+    h = school.handover_receive(handover=h, actor=request.user)
+    return handover_row(h.unit, h)
+
+
+# --- The public notice (公示) and objections: no login, rate-limited per address like the page ------------
+
+
+class PublicEntryOut(Schema):
+    number: int
+    name: str
+    unit: str
+    qualification_type: str
+    registration_kind: str
+    conclusion: str
+    distinguisher: str
+
+
+class PublicNoticeOut(Schema):
+    title: str
+    issuing_body: str
+    start_date: date
+    end_date: date
+    open: bool = Field(description="公示期内可提出异议")
+    objection_contact: str
+    count: int
+    items: list[PublicEntryOut]
+
+
+class ObjectionIn(Schema):
+    model_config = examples({"entry": 1, "name": "李明", "contact": "13800000000",
+                             "content": "该教师在本年度曾长期离岗，未见批准材料。"})
+    entry: int = Field(description="公示名单中的序号", examples=[1])
+    name: str = Field(max_length=50, examples=["李明"])
+    contact: str = Field(max_length=100, examples=["13800000000"])
+    content: str = Field(max_length=2000, examples=["该教师在本年度曾长期离岗，未见批准材料。"])
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[str]
+
+
+def _public_notice(slug: str) -> Notice | None:
+    return Notice.objects.filter(slug=slug, published_at__isnull=False).first()
+
+
+def _throttled(request, response: HttpResponse, kind: str, limit: tuple[int, int]):
+    if allow(f"{kind}:{client_ip(request)}", limit=limit[0], seconds=limit[1]):
+        return None
+    response["Retry-After"] = str(limit[1])
+    return Status(429, {"detail": "访问过于频繁，请稍后再试"})
+
+
+@router.get("/public/notices/{slug}", auth=None, tags=["公示（公开）"],
+            response={200: PublicNoticeOut, 404: ErrorOut, 410: ErrorOut, 429: ErrorOut},
+            summary="公示名单（公开，无需登录；q 按姓名或学校筛选；按来源地址限流）")
+def public_notice(request, response: HttpResponse, slug: str, q: str = "", limit: int = 100, offset: int = 0):
+    from tqr.reviews.public_views import PAGE_LIMIT
+
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    if (throttled := _throttled(request, response, "notice", PAGE_LIMIT)) is not None:
+        return throttled
+    n = _public_notice(slug)
+    if n is None:
+        return Status(404, {"detail": "公示不存在"})
+    if timezone.localdate() > n.end_date:
+        return Status(410, {"detail": "公示已结束"})
+    entries = n.entries.all()
+    if q := q.strip()[:20]:
+        entries = entries.filter(Q(name__contains=q) | Q(unit__contains=q))
+    limit, offset = page_bounds(limit, offset, 100)
+    return {"title": n.title, "issuing_body": n.issuing_body, "start_date": n.start_date, "end_date": n.end_date,
+            "open": services.notice_is_open(n), "objection_contact": n.objection_contact, "count": entries.count(),
+            "items": [{f: getattr(e, f) for f in PublicEntryOut.model_fields} for e in entries[offset:offset + limit]]}
+
+
+@router.post("/public/notices/{slug}/objections", auth=None, tags=["公示（公开）"],
+             response={201: dict, 400: ProblemsOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+             summary="对公示名单中的一人提出异议（公开，无需登录；按来源地址限流）")
+def public_objection(request, response: HttpResponse, slug: str, body: ObjectionIn):
+    from tqr.reviews.public_views import OBJECTION_LIMIT
+
+    if (throttled := _throttled(request, response, "objection", OBJECTION_LIMIT)) is not None:
+        return throttled
+    n = _public_notice(slug)
+    if n is None:
+        return Status(404, {"detail": "公示不存在"})
+    entry = n.entries.filter(number=body.entry).first() if 0 < body.entry < 2**31 else None
+    name, contact, content = body.name.strip(), body.contact.strip(), body.content.strip()
+    problems = services.objection_problems(entry=entry, name=name, contact=contact, content=content)
+    if problems:
+        return Status(400, {"detail": problems[0], "problems": problems})
+    try:
+        services.objection_file(notice=n, entry=entry, name=name, contact=contact, content=content,
+                                ip=client_ip(request))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, {"filed": True})

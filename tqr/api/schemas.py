@@ -1,8 +1,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from tqr.api.openapi import examples
+
+# A row id in a list of ids: in the database's range (a larger one made `pk__in` overflow, a 500 found by
+# schemathesis; Django guards `exact` lookups itself but not `in`).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):
@@ -59,6 +67,7 @@ class RoundOut(Schema):
 
 
 class TokenIn(Schema):
+    model_config = examples({"name": "教务系统同步脚本"})
     name: str
 
 
@@ -108,6 +117,7 @@ class AnnouncementOut(Schema):
 
 
 class AnnouncementIn(Schema):
+    model_config = examples({"document_number": "黔江教办〔2026〕155号", "title": "关于开展2026年中小学教师资格定期注册工作的通知", "addressees": "各中小学校、幼儿园", "body": "各中小学校：现将有关事项通知如下。", "issuing_body": "重庆市黔江区教育委员会", "training_starts_at": "2026-11-06T09:00:00+08:00", "training_place": "黔江电大综合楼207", "contacts": [{"name": "兰建伟", "organisation": "区继教中心", "phone": "023-79222222"}]})
     document_number: str = ""
     title: str
     addressees: str = ""
@@ -121,6 +131,7 @@ class AnnouncementIn(Schema):
 
 
 class AdministratorIn(Schema):
+    model_config = examples({"name": "王老师", "phone": "13812345678", "email": "wang@example.cn"})
     name: str
     phone: str
     email: str = ""
@@ -134,3 +145,19 @@ class AdministratorOut(Schema):
     phone: str | None
     email: str | None
     named_at: datetime | None
+
+
+MAX_OFFSET = 2**31 - 1  # beyond any list here; a larger offset would overflow the database's integer
+
+
+def page_bounds(limit: int, offset: int, max_limit: int) -> tuple[int, int]:
+    """limit within 1..max_limit and offset within 0..MAX_OFFSET, as every paged endpoint takes them."""
+    return max(1, min(limit, max_limit)), max(0, min(offset, MAX_OFFSET))
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """ninja's limit/offset paging with bounds: a huge offset or limit is a 422, never a database error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500, description="每页条数（1–500）")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")

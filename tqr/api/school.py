@@ -3,16 +3,19 @@ of 考核鉴定表 as a job, and the hand-over — over the same services and pe
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
 from tqr.api.applications import ApplicationOut, application_out
-from tqr.api.schemas import ErrorOut
+from tqr.api.openapi import examples
+from tqr.api.schemas import ErrorOut, Id, page_bounds
 from tqr.applications import school, services
 from tqr.applications.models import HandOver
 from tqr.applications.roster import FILTERS, roster
+from tqr.applications.roster import SORTS as ROSTER_SORTS
 from tqr.applications.services import ApplicationError
 from tqr.applications.statistics import unit_statistics
 from tqr.core.models import Job
@@ -35,12 +38,22 @@ class RosterRowOut(Schema):
     state_label: str
 
 
+class TimeLeftOut(Schema):
+    closes_at: datetime
+    workdays: int | None
+    hours: int
+    last_day: date
+
+
 class RosterOut(Schema):
     counts: dict[str, int]
+    count: int  # rows matching show and q; `rows` is the page of them
+    time_left: TimeLeftOut | None = None  # until the confirmation window closes; null once it has
     rows: list[RosterRowOut]
 
 
 class CheckIn(Schema):
+    model_config = examples({"version": 6, "checklist": {"1": True, "2": True, "3": True, "4": True, "5": True, "6": True, "7": True}, "note": "原件已核对", "choices": {}})
     version: int | None = None
     checklist: dict[str, bool]
     note: str = ""
@@ -48,16 +61,19 @@ class CheckIn(Schema):
 
 
 class ActionIn(Schema):
+    model_config = examples({"version": 6, "reason": ""}, {"version": 6, "reason": "聘用合同复印件缺页，请补交"})
     version: int | None = None
     reason: str = ""
 
 
 class RemindIn(Schema):
-    teachers: list[int] = []  # empty: everyone due who has not submitted
+    model_config = examples({"teachers": []})
+    teachers: list[Id] = []  # empty: everyone due who has not submitted
 
 
 class BulkIn(Schema):
-    applications: list[int]
+    model_config = examples({"applications": [101, 102, 103]})
+    applications: list[Id]
 
 
 class BulkItemOut(Schema):
@@ -92,6 +108,7 @@ class JobOut(Schema):
 
 
 class HandOverIn(Schema):
+    model_config = examples({"filled_by": "陈老师", "phone": "13812345678"})
     filled_by: str
     phone: str = ""
 
@@ -132,17 +149,21 @@ def check_out(app, user) -> dict:
 
 
 @router.get("/school/rounds/{round_id}/roster", response={200: RosterOut, 403: ErrorOut, 404: ErrorOut},
-            summary="本校名单（筛选：" + "、".join(f"{k}={v}" for k, v in FILTERS.items()) + "）")
-def school_roster(request, round_id: int, show: str = "all", q: str = "", sort: str = "name"):
+            summary="本校名单（与页面相同的筛选 show、搜索 q、排序 sort；limit/offset 分页）",
+            description="show：" + "、".join(f"{k}={v}" for k, v in FILTERS.items()) + "（默认 due，与页面相同）。"
+                        "sort：" + "、".join(f"{k}={v}" for k, v in ROSTER_SORTS.items()) + "。")
+def school_roster(request, round_id: int, show: str = "due", q: str = "", sort: str = "name", limit: int = 100,
+                  offset: int = 0):
     round_ = _school_round(request, round_id)
-    rows, counts = roster(round_, request.user.organisation, key=show if show in FILTERS else "all", q=q[:30],
-                          sort=sort)
-    return {"counts": dict(counts), "rows": [
+    rows, counts = roster(round_, request.user.organisation, key=show if show in FILTERS else "due", q=q.strip()[:30],
+                          sort=sort if sort in ROSTER_SORTS else "name")
+    limit, offset = page_bounds(limit, offset, 500)
+    return {"counts": dict(counts), "time_left": school.time_left(round_), "count": len(rows), "rows": [
         {"teacher_id": r.teacher.pk, "name": r.teacher.name, "id_masked": r.teacher.id_masked,
          "post_level": r.teacher.post_level, "subject": r.teacher.subject, "due": r.due, "scope": r.scope_text,
          "kind": r.evaluation.kind if r.evaluation else "", "proposal": r.evaluation.proposal if r.evaluation else "",
          "application_id": r.application.pk if r.application else None, "state": r.state,
-         "state_label": r.state_label} for r in rows]}
+         "state_label": r.state_label} for r in rows[offset:offset + limit]]}
 
 
 @router.post("/school/rounds/{round_id}/remind", response={200: dict, 403: ErrorOut, 404: ErrorOut},
@@ -233,15 +254,34 @@ def school_proofs(request, round_id: int):
     return Status(202, job_out(job))
 
 
-@router.get("/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, summary="后台任务进度")
-def job(request, job_id: str):
+def _own_job(request, job_id: str) -> Job | None:
     import uuid
 
     try:
         uuid.UUID(job_id)
     except ValueError:
+        return None
+    return get_visible_or_404(request, Job.objects.filter(owner=request.user), pk=job_id)
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, summary="后台任务进度")
+def job(request, job_id: str):
+    found = _own_job(request, job_id)
+    return job_out(found) if found else Status(404, {"detail": "任务不存在"})
+
+
+@router.post("/jobs/{job_id}/retry", response={202: JobOut, 404: ErrorOut, 409: ErrorOut}, url_name="job_retry",
+             summary="重试失败的后台任务（与任务页的“重试”按钮相同）")
+def job_retry(request, job_id: str):
+    from tqr.core.jobs import job_retry as job_retry_service
+
+    found = _own_job(request, job_id)
+    if found is None:
         return Status(404, {"detail": "任务不存在"})
-    return job_out(get_visible_or_404(request, Job.objects.filter(owner=request.user), pk=job_id))
+    if not job_retry_service(job=found, actor=request.user):
+        return Status(409, {"detail": "只有失败的任务可以重试"})
+    found.refresh_from_db()
+    return Status(202, job_out(found))
 
 
 @router.get("/school/rounds/{round_id}/handover", response={200: HandOverOut, 403: ErrorOut, 404: ErrorOut},

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from ninja import Router, Schema, Status
+from pydantic import field_validator
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_rounds
+from tqr.api.openapi import examples
 from tqr.api.schemas import ErrorOut
 from tqr.visits import services
 from tqr.visits.models import VisitBooking, VisitSlot
@@ -88,11 +90,20 @@ class ScheduleOut(Schema):
 
 
 class GenerateIn(Schema):
+    model_config = examples({"day_start": "08:30:00", "day_end": "17:30:00", "minutes": 60, "capacity": 3, "lunch_break": True})
     day_start: time = time(8, 30)
     day_end: time = time(17, 30)
     minutes: int = 60
     capacity: int = 3
     lunch_break: bool = True
+
+    @field_validator("day_start", "day_end", mode="after")
+    @classmethod
+    def _local_time(cls, value: time) -> time:
+        # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
+        if value.tzinfo is not None:
+            raise ValueError("时间不带时区，如 08:30")
+        return value
 
 
 class GenerateOut(Schema):
@@ -104,12 +115,21 @@ class GenerateOut(Schema):
 
 
 class SlotIn(Schema):
+    model_config = examples({"date": "2026-11-23", "start_time": "09:00:00", "end_time": "10:00:00", "capacity": 3, "place": "黔江电大综合楼207", "note": ""})
     date: date
     start_time: time
     end_time: time
     capacity: int = 3
     place: str = ""
     note: str = ""
+
+    @field_validator("start_time", "end_time", mode="after")
+    @classmethod
+    def _local_time(cls, value: time) -> time:
+        # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
+        if value.tzinfo is not None:
+            raise ValueError("时间不带时区，如 08:30")
+        return value
 
 
 def _round(request, round_id: int, action: str):

@@ -78,15 +78,7 @@ def objection_public(request, slug: str):
     number = request.POST.get("entry", "")
     entry = notice.entries.filter(number=int(number)).first() if number.isdigit() else None
     name, contact, content = (request.POST.get(k, "").strip() for k in ("name", "contact", "content"))
-    problems = []
-    if entry is None:
-        problems.append("请选择对哪一位提出异议（填写公示名单中的序号）")
-    if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
-        problems.append("请填写您的姓名（不超过50字）")
-    if not contact or len(contact) > 100:
-        problems.append("请填写联系电话或邮箱，以便告知处理结果")
-    if not content or len(content) > 2000:
-        problems.append("请填写异议内容（不超过2000字）")
+    problems = services.objection_problems(entry=entry, name=name, contact=contact, content=content)
     if not problems:
         try:
             services.objection_file(notice=notice, entry=entry, name=name, contact=contact, content=content,

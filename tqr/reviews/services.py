@@ -148,6 +148,20 @@ def notice_is_open(notice, day: date | None = None) -> bool:
     return notice.published_at is not None and notice.start_date <= day <= notice.end_date
 
 
+def objection_problems(*, entry, name: str, contact: str, content: str) -> list[str]:
+    """What is wrong with an objection before it is filed (the public page and the API say the same)."""
+    problems = []
+    if entry is None:
+        problems.append("请选择对哪一位提出异议（填写公示名单中的序号）")
+    if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
+        problems.append("请填写您的姓名（不超过50字）")
+    if not contact or len(contact) > 100:
+        problems.append("请填写联系电话或邮箱，以便告知处理结果")
+    if not content or len(content) > 2000:
+        problems.append("请填写异议内容（不超过2000字）")
+    return problems
+
+
 @transaction.atomic
 def objection_file(*, notice, entry, name: str, contact: str, content: str, ip: str, day: date | None = None):
     from tqr.reviews.models import Objection
