@@ -160,6 +160,10 @@ def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
         v.shot("wizard-7-status-submitted")
         if width_name == "desktop":
             v.download("text=下载申请表（PDF）", "application-form.pdf")
+        v.goto("/inbox/")
+        v.shot("teacher-inbox")
+        v.goto("/account/tokens/")
+        v.shot("account-api-tokens")
         written += v.close()
     photo.unlink()
     return written
@@ -219,6 +223,11 @@ def district_journey(browser, base: str, rid: int, password: str) -> list[Path]:
         v.shot("notice-district")
         v.goto(f"/visits/{rid}/schedule/")
         v.shot("visits-schedule")
+        for path, name in (("/exchange/", "exchange-home"), ("/exchange/sources/new/", "exchange-source-new"),
+                           ("/exchange/runs/", "exchange-runs"), ("/exchange/layout/", "exchange-layout"),
+                           (f"/exchange/rounds/{rid}/export/", "exchange-export"), ("/inbox/failed/", "failed-emails")):
+            v.goto(path)
+            v.shot(name)
         written += v.close()
     return written
 
