@@ -292,6 +292,7 @@ if TASKS["default"]["BACKEND"] == TASK_BACKENDS["redis"]:
 RQ_QUEUES = {"default": {"URL": os.environ.get("TQR_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
 TQR_JOB_STALE_MINUTES = env_int("TQR_JOB_STALE_MINUTES", 10)  # a RUNNING job silent this long is re-queued
 TQR_EXPORT_SYNC_ROWS = env_int("TQR_EXPORT_SYNC_ROWS", 2000)  # larger list exports run as background jobs
+TQR_IMPORT_SYNC_ROWS = env_int("TQR_IMPORT_SYNC_ROWS", 3000)  # larger import commits run as background jobs
 
 # --- Cache ----------------------------------------------------------------------------------------
 if os.environ.get("TQR_REDIS_URL"):

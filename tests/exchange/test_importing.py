@@ -176,7 +176,7 @@ def test_a_large_file_is_committed_by_a_background_job(world, year, training_sou
     from tqr.core.models import Job
 
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(importing, "LARGE_IMPORT_ROWS", 1)
+    settings.TQR_IMPORT_SYNC_ROWS = 1
     data = csv_bytes(training_rows(world, year, hours=333))
     preview, token, _run = importing.exchange_upload(source=training_source, upload=upload(data), actor=world.reviewer_d1)
     assert token

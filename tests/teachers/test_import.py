@@ -592,6 +592,56 @@ def test_the_api_previews_and_commits_with_the_same_services(world, client_for):
     assert TeacherProfile.objects.get(name="王示例").unit == world.school_a
 
 
+def test_a_large_file_is_committed_by_a_background_job_with_its_progress_page(world, client_for, media, settings):
+    settings.TQR_IMPORT_SYNC_ROWS = 0  # every file counts as large here
+    client = client_for("admin_a")
+    template = client.get("/teachers/import/template.xlsx").content
+    preview = client.post("/teachers/import/", {"file": upload("教师.xlsx", template)})
+    assert "确认后在后台导入" in preview.content.decode()
+    token = next(p.stem for p in (media / "imports").glob("*.json"))
+    done = client.post(f"/teachers/import/{token}/commit/")
+    from tqr.core.models import Job
+
+    job = Job.objects.get(kind="teacher_import")
+    assert done["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.owner) == ("done", world.admin_a)
+    assert TeacherProfile.objects.filter(name="王示例", unit=world.school_a).exists()
+    summary = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content).decode()
+    assert "新增：" in summary
+    assert list((media / "imports").iterdir()) == []
+    assert AuditEvent.objects.filter(action="import.teachers", user=world.admin_a).exists()
+
+
+def test_the_api_answers_202_with_the_job_for_a_large_file(world, client_for, settings):
+    settings.TQR_IMPORT_SYNC_ROWS = 0
+    client = client_for("reviewer_d1")
+    template = client.get("/api/v1/imports/teachers/template.xlsx").content
+    token = client.post("/api/v1/imports/teachers", {"file": upload("教师.xlsx", template)}).json()["token"]
+    done = client.post(f"/api/v1/imports/teachers/{token}/commit")
+    assert done.status_code == 202 and done.json()["status"] == "done"
+    assert TeacherProfile.objects.filter(name="王示例").exists()
+
+
+def test_a_background_import_that_became_wrong_fails_with_why_and_writes_nothing(world, client_for, media, settings,
+                                                                                  monkeypatch):
+    settings.TQR_IMPORT_SYNC_ROWS = 0
+    client = client_for("admin_a")
+    template = client.get("/teachers/import/template.xlsx").content
+    client.post("/teachers/import/", {"file": upload("教师.xlsx", template)})
+    token = next(p.stem for p in (media / "imports").glob("*.json"))
+
+    def rejected(*args, **kwargs):
+        raise imports.ImportRejected(imports.ImportPreview(sha256="0" * 64))
+
+    monkeypatch.setattr(imports, "import_commit", rejected)
+    client.post(f"/teachers/import/{token}/commit/")
+    from tqr.core.models import Job
+
+    job = Job.objects.get(kind="teacher_import")
+    assert job.status == "failed" and "未导入任何数据" in job.error
+    assert not TeacherProfile.objects.filter(name="王示例").exists()
+
+
 def test_the_api_returns_every_problem_and_no_token(world, client_for):
     data = workbook({TEACHER_SHEET: [teacher(new_id(1), world.school_c.code)]})
     response = client_for("admin_a").post("/api/v1/imports/teachers", {"file": upload("t.xlsx", data)})

@@ -9,7 +9,9 @@ from ninja.files import UploadedFile
 from tqr.accounts.permissions import deny, require
 from tqr.api.openapi import binary_response, body_example
 from tqr.api.schemas import ErrorOut
+from tqr.api.school import JobOut, job_out
 from tqr.core.downloads import attachment_response
+from tqr.core.models import Job
 from tqr.documents.xlsx import XLSX_TYPE
 from tqr.teachers import imports
 from tqr.teachers.import_template import TEMPLATE_FILENAME
@@ -73,12 +75,13 @@ def teacher_import(request, file: File[UploadedFile] = None):
 
 
 @router.post("/imports/teachers/{token}/commit",
-             response={200: ImportResultOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ImportRejectedOut},
-             summary="确认导入预览过的文件（全部导入或全部不导入）")
+             response={200: ImportResultOut, 202: JobOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ImportRejectedOut},
+             summary="确认导入预览过的文件（全部导入或全部不导入；超过 TQR_IMPORT_SYNC_ROWS 行转后台任务，返回 202 和任务）")
 def teacher_import_commit(request, token: str):
     require(request, "teacher.import")
     try:
-        result = imports.import_commit_upload(token=token, actor=request.user)
+        result = imports.import_commit_or_queue(token=token, actor=request.user)
     except imports.UploadNotFound as exc:
         if exc.foreign:  # another user's upload: as if it did not exist, and audited
             deny(request.user, "teacher.import", None, request.path, 404)
@@ -87,6 +90,8 @@ def teacher_import_commit(request, token: str):
         return Status(409, {"detail": exc.message, "problems": [p.as_dict() for p in exc.preview.problems]})
     except imports.ImportRefused as exc:
         return Status(400, {"detail": exc.message})
+    if isinstance(result, Job):
+        return Status(202, job_out(result))
     return result.as_dict()
 
 

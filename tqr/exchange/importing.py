@@ -7,7 +7,7 @@ nothing; `exchange_commit_upload` checks again inside one transaction and writes
 Rows are upserted by (teacher, year), so importing the same file again changes nothing.
 
 A file is CSV (UTF-8 with or without BOM, or GB18030 — detected) or XLSX (checked by `check_container`
-before calamine reads it). A commit of more than LARGE_IMPORT_ROWS rows runs as a background job.
+before calamine reads it). A commit of more than TQR_IMPORT_SYNC_ROWS rows runs as a background job.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -34,7 +34,6 @@ from tqr.teachers import imports
 from tqr.teachers.imports import Column, ImportRefused, Problem, UploadNotFound
 from tqr.teachers.models import AnnualAssessment, AssessmentGrade, TeacherProfile, TrainingRecord
 
-LARGE_IMPORT_ROWS = 3000  # above this a commit runs as a background job with the progress page
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
 # Spellings of the grades seen in HR files, beyond the labels 优秀/合格/基本合格/不合格 (a source adds its own).
@@ -400,7 +399,7 @@ def exchange_commit_upload(*, source: DataSource, token: str, actor):
     data = imports.load_upload(token, user=actor)
     filename = _upload_filename(token)
     preview = parse_file(data, source)
-    if preview.row_count > LARGE_IMPORT_ROWS and not preview.file_problems:
+    if preview.row_count > settings.TQR_IMPORT_SYNC_ROWS and not preview.file_problems:
         run = _run(None, source=source, actor=actor, filename=filename, preview=preview,
                    result=ImportRun.Result.QUEUED)
         job = job_start(kind="exchange_import", label=f"导入{source.name}（{preview.row_count} 行）", owner=actor,
@@ -416,11 +415,7 @@ def exchange_commit_upload(*, source: DataSource, token: str, actor):
 
 def _upload_filename(token: str) -> str:
     """The uploaded file's (sanitised) name, kept in the stash's sidecar by `imports.stash_upload`."""
-    try:
-        meta = json.loads((imports._upload_dir() / f"{token}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ""
-    return str(meta.get("filename", ""))[:200]
+    return str(imports.upload_meta(token).get("filename", ""))[:200]
 
 
 __all__ = ["ExchangePreview", "ExchangeRejected", "ImportRefused", "UploadNotFound", "exchange_commit",

@@ -1,4 +1,4 @@
-"""The background commit of a large exchange import (more than LARGE_IMPORT_ROWS rows)."""
+"""The background commit of a large exchange import (more than TQR_IMPORT_SYNC_ROWS rows)."""
 
 from __future__ import annotations
 

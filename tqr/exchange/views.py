@@ -3,6 +3,7 @@ import history, the export layout and the export of a round's conclusions."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -72,7 +73,7 @@ def _render_preview(request, source, preview, token, *, status=200):
     return render(request, "exchange/preview.html", {
         "source": source, "preview": preview, "token": token, "problems": problems[:SHOWN_PROBLEMS],
         "problem_count": len(problems), "hidden_problems": max(0, len(problems) - SHOWN_PROBLEMS),
-        "large": preview.row_count > importing.LARGE_IMPORT_ROWS,
+        "large": preview.row_count > settings.TQR_IMPORT_SYNC_ROWS,
     }, status=status)
 
 

@@ -1035,7 +1035,7 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def stash_upload(data: bytes, *, user, filename: str = "") -> str:
+def stash_upload(data: bytes, *, user, filename: str = "", rows: int = 0) -> str:
     """Keep the bytes (encrypted) for the commit; returns the token that names them (a UUID, no path in it)."""
     directory = _upload_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -1045,9 +1045,20 @@ def stash_upload(data: bytes, *, user, filename: str = "") -> str:
     path.write_bytes(_fernet().encrypt(data))
     path.chmod(0o600)
     meta = {"user": user.pk, "created": time.time(), "sha256": hashlib.sha256(data).hexdigest(),
-            "filename": safe_filename(filename) if filename else ""}
+            "filename": safe_filename(filename) if filename else "", "rows": rows}
     (directory / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
+
+
+def upload_meta(token: str) -> dict:
+    """What was recorded beside the bytes (owner, time, digest, file name, data rows); {} when unknown."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return {}
+    try:
+        meta = json.loads((_upload_dir() / f"{token}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def load_upload(token: str, *, user) -> bytes:
@@ -1101,7 +1112,7 @@ def import_upload(*, upload, actor) -> tuple[ImportPreview, str | None]:
         record("import.refused", actor=actor, result=AuditEvent.Result.DENIED,
                data={"reason": exc.code, "filename": name, "bytes": upload.size})
         raise
-    token = stash_upload(data, user=actor, filename=name) if preview.ok else None
+    token = stash_upload(data, user=actor, filename=name, rows=preview.row_count) if preview.ok else None
     record("import.preview", actor=actor, data={"sha256": preview.sha256, "filename": name, "rows": preview.row_count,
                                                 "problems": len(preview.problems), "counts": preview.counts})
     return preview, token
@@ -1117,6 +1128,20 @@ def import_commit_upload(*, token: str, actor) -> ImportResult:
         return import_commit(preview_or_data=data, scope_units=visible_units(actor), actor=actor)
     finally:
         discard_upload(token)
+
+
+def import_commit_or_queue(*, token: str, actor):
+    """Step 2 as the page and the API call it: a file of up to TQR_IMPORT_SYNC_ROWS rows is committed now
+    and its ImportResult returned; a larger one becomes a background job (kind `teacher_import`) whose page
+    shows the progress, and the Job is returned. Raises what import_commit_upload raises."""
+    from tqr.core.jobs import job_start
+
+    rows = int(upload_meta(token).get("rows") or 0)
+    if rows <= settings.TQR_IMPORT_SYNC_ROWS:
+        return import_commit_upload(token=token, actor=actor)
+    load_upload(token, user=actor)  # this user's upload, still there (UploadNotFound otherwise)
+    return job_start(kind="teacher_import", label=f"导入教师数据（{rows} 行）", owner=actor, params={"token": token},
+                     filename="导入结果.txt")
 
 
 def import_template_for(actor) -> bytes:

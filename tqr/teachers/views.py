@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tqr.accounts.permissions import deny, require, visible_units
 from tqr.core.downloads import attachment_response
+from tqr.core.models import Job
 from tqr.documents.xlsx import XLSX_TYPE
 from tqr.teachers import imports
 from tqr.teachers.import_template import TEMPLATE_FILENAME
@@ -37,6 +39,7 @@ def _render_preview(request, preview: imports.ImportPreview, token: str | None, 
     return render(request, "teachers/import_preview.html", {
         "preview": preview, "token": token, "summary": _summary(preview.counts), "problems": problems[:SHOWN_PROBLEMS],
         "problem_count": len(problems), "hidden_problems": max(0, len(problems) - SHOWN_PROBLEMS),
+        "large": preview.row_count > settings.TQR_IMPORT_SYNC_ROWS,
     }, status=status)
 
 
@@ -64,7 +67,7 @@ def teacher_import_commit(request, token: str):
     """Step 2: write the previewed file, all or nothing."""
     require(request, "teacher.import")
     try:
-        result = imports.import_commit_upload(token=token, actor=request.user)
+        result = imports.import_commit_or_queue(token=token, actor=request.user)
     except imports.UploadNotFound as exc:
         if exc.foreign:  # another user's upload: as if it did not exist, and audited
             deny(request.user, "teacher.import", None, request.path, 404)
@@ -75,6 +78,8 @@ def teacher_import_commit(request, token: str):
     except imports.ImportRefused as exc:
         messages.error(request, exc.message)
         return redirect("teacher_import")
+    if isinstance(result, Job):  # a large file: committed in the background, its page shows the progress
+        return redirect("job_detail", job_id=result.pk)
     if result.created or result.changed:
         messages.success(request, "导入完成：新增 {created} 条、更新 {changed} 条、未变化 {unchanged} 条记录。".format(
             **result.as_dict()))
