@@ -14,11 +14,12 @@ CHROMIUM = os.environ.get("TQR_CHROMIUM", "/usr/bin/chromium")
 
 
 PDFTOTEXT = "/usr/bin/pdftotext"
+ZBARIMG = "/usr/bin/zbarimg"
 
 
 def main() -> int:
     if os.path.exists(CHROMIUM):
-        _poppler()
+        _tools()
         return 0
     if os.environ.get("TQR_SKIP_BROWSER_INSTALL") == "1":
         print("!! Chromium missing and TQR_SKIP_BROWSER_INSTALL=1: browser tests will be SKIPPED", file=sys.stderr)
@@ -31,22 +32,23 @@ def main() -> int:
     print("Installing Debian's Chromium for the browser tests (apt-get install chromium) ...", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run([apt, "update", "-qq"], env=env, check=False, stdout=subprocess.DEVNULL)
-    done = subprocess.run([apt, "install", "-y", "-qq", "chromium", "fonts-wqy-microhei", "poppler-utils"], env=env,
+    done = subprocess.run([apt, "install", "-y", "-qq", "chromium", "fonts-wqy-microhei", "poppler-utils", "zbar-tools"], env=env,
                           check=False, stdout=subprocess.DEVNULL)
     if done.returncode != 0 or not os.path.exists(CHROMIUM):
         print("!! apt-get install chromium failed: browser tests will be SKIPPED", file=sys.stderr)
     return 0
 
 
-def _poppler() -> None:
-    """pdftotext reads the generated PDFs back in a few tests, which skip loudly without it."""
+def _tools() -> None:
+    """pdftotext reads the generated PDFs back and zbarimg the stickers' QR codes in a few tests, which skip
+    loudly without them."""
     apt = shutil.which("apt-get")
-    if os.path.exists(PDFTOTEXT) or apt is None or os.geteuid() != 0 or os.environ.get("TQR_SKIP_BROWSER_INSTALL") == "1":
+    if (os.path.exists(PDFTOTEXT) and os.path.exists(ZBARIMG)) or apt is None or os.geteuid() != 0 or os.environ.get("TQR_SKIP_BROWSER_INSTALL") == "1":
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run([apt, "install", "-y", "-qq", "poppler-utils"], env=env, check=False, stdout=subprocess.DEVNULL).returncode != 0:
+    if subprocess.run([apt, "install", "-y", "-qq", "poppler-utils", "zbar-tools"], env=env, check=False, stdout=subprocess.DEVNULL).returncode != 0:
         subprocess.run([apt, "update", "-qq"], env=env, check=False, stdout=subprocess.DEVNULL)
-        subprocess.run([apt, "install", "-y", "-qq", "poppler-utils"], env=env, check=False, stdout=subprocess.DEVNULL)
+        subprocess.run([apt, "install", "-y", "-qq", "poppler-utils", "zbar-tools"], env=env, check=False, stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":
