@@ -7,12 +7,11 @@ abandoned (视为自动放弃, 黔江教办〔2023〕155号 三（三）) and th
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tqr.applications.school import process_deadlines
+from tqr.core.commands import iso_moment
 
 
 class Command(BaseCommand):
@@ -24,12 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, now: str | None = None, **options):
         moment = timezone.now()
         if now:
-            try:
-                moment = datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError(f"--now {now!r} 不是 ISO 时间（如 2026-12-11T00:00+08:00）", returncode=2) from None
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
+            moment = iso_moment("--now", now)
         done = process_deadlines(now=moment)
         if not done:
             self.stdout.write("没有需要处理的截止事项。")

@@ -8,23 +8,12 @@ itself recorded in the audit log.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from tqr.audit import chain
 from tqr.audit.models import AuditEvent
 from tqr.audit.services import command_username, record
-
-
-def _moment(name: str, value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{name} {value!r} 不是 ISO 时间（如 2026-12-01 或 2026-12-01T08:00+08:00）",
-                           returncode=2) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+from tqr.core.commands import iso_moment
 
 
 class Command(BaseCommand):
@@ -35,9 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--until", help="截止时间（不含），ISO 格式；默认到现在")
 
     def handle(self, *args, since: str, until: str | None = None, **options):
-        events = AuditEvent.objects.filter(ts__gte=_moment("--since", since))
+        events = AuditEvent.objects.filter(ts__gte=iso_moment("--since", since))
         if until:
-            events = events.filter(ts__lt=_moment("--until", until))
+            events = events.filter(ts__lt=iso_moment("--until", until))
         count = 0
         for row in chain.stream(events):
             self.stdout.write(chain.as_line(row))

@@ -15,17 +15,18 @@ server, which receives it through export_audit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from tqr.applications.models import Application
 from tqr.audit.services import command_username, record
 from tqr.campaigns.models import PhaseWindow, Round
+from tqr.core.commands import iso_moment
 from tqr.core.models import Job
 from tqr.rules.phases import Phase
 
@@ -106,11 +107,7 @@ class Command(BaseCommand):
     def handle(self, *args, now: str | None = None, dry_run: bool = False, **options):
         today = timezone.localdate()
         if now:
-            try:
-                moment = datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError(f"--now {now!r} 不是 ISO 日期（如 2030-01-01）", returncode=2) from None
-            today = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+            today = timezone.localdate(iso_moment("--now", now))
         years = settings.TQR_PHOTO_RETENTION_YEARS
         self.stdout.write(f"照片保留期：归档开始后 {years} 年（TQR_PHOTO_RETENTION_YEARS），"
                           f"早于 {years_before(today, years)} 开始归档的年度到期。")

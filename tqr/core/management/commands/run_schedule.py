@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
+from tqr.core.commands import iso_moment
 from tqr.core.schedule import SCHEDULE, run_due
 
 
@@ -34,12 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有名为 {only!r} 的定时任务；已登记：{', '.join(sorted(SCHEDULE))}", returncode=2)
         moment = None
         if now:
-            try:
-                moment = datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError(f"--now {now!r} 不是 ISO 时间（如 2026-12-11T00:00+08:00）", returncode=2) from None
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
+            moment = iso_moment("--now", now)
         if loop:
             self.stdout.write(f"定时任务常驻运行，每 {loop} 秒检查一次：{', '.join(sorted(SCHEDULE))}")
             while True:
