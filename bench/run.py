@@ -248,9 +248,9 @@ def drain(port: int) -> None:
 
 
 def load(port: int, manifest: dict, name: str, seconds: int, *, expect: str = "get", jitter: bool = False,
-         connections: int = 16) -> WrkResult:
+         connections: int = 16, location: str | None = None) -> WrkResult:
     script = VAR / f"{name}.lua"
-    script.write_text(lua_script(manifest[name]["data"], expect=expect, jitter_ip=jitter))
+    script.write_text(lua_script(manifest[name]["data"], expect=expect, jitter_ip=jitter, location=location))
     result, text = run_wrk(f"http://127.0.0.1:{port}/", script, seconds=seconds, connections=connections)
     (VAR / f"wrk-{port}-{name}.txt").open("a").write(text + "\n")
     drain(port)
@@ -290,8 +290,10 @@ def http_suite(db: str, db_url: str, port: int, fixtures: Path, *, runs: int, se
                 if name == "submit":
                     prepare(db_url, "reset-drafts", fixtures)
                 before = prepare(db_url, "count", fixtures)
+                # A saved step 6 goes to the status page; a refused one back to the form.
                 r = load(port, manifest, lst, seconds, expect="post" if name in ("submit", "wizard_save") else "get",
-                         jitter=name == "notice_public")
+                         jitter=name == "notice_public",
+                         location=f"/apply/{fx['round']}/" if name == "wizard_save" else None)
                 if name in real_work:
                     after = prepare(db_url, "count", fixtures)
                     done = after["submitted"] if name == "submit" else after["edits"] - before["edits"]

@@ -18,6 +18,7 @@ local reqs = dofile("%(data)s")
 local n = #reqs
 local threads = {}
 local jitter = %(jitter)s
+local want_location = %(location)s
 
 function setup(thread)
   thread:set("offset", #threads)
@@ -49,7 +50,11 @@ function response(status, headers, body)
   seen = seen + 1
   local ok
   if expect == "get" then ok = status == 200
-  elseif expect == "post" then ok = status == 302 and not string.find(location, "/login", 1, true)
+  elseif expect == "post" then
+    ok = status == 302 and not string.find(location, "/login", 1, true)
+    if ok and want_location then
+      ok = string.sub(location, -string.len(want_location)) == want_location
+    end
   else ok = status < 400 and not string.find(location, "/login", 1, true) end
   if not ok then bad = bad + 1 end
 end
@@ -83,8 +88,10 @@ def lua_requests(requests: list[tuple[str, str, dict, str | None, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def lua_script(data_path: str, *, expect: str, jitter_ip: bool = False) -> str:
-    return LUA % {"data": data_path, "expect": expect, "jitter": "true" if jitter_ip else "false"}
+def lua_script(data_path: str, *, expect: str, jitter_ip: bool = False, location: str | None = None) -> str:
+    """`location`: a POST must redirect to a URL ending with it (the success page, not the form again)."""
+    return LUA % {"data": data_path, "expect": expect, "jitter": "true" if jitter_ip else "false",
+                  "location": lua_string(location) if location else "nil"}
 
 
 @dataclass
