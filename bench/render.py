@@ -132,3 +132,135 @@ def render(rows: list[dict], raw: dict, path: Path) -> None:
     if findings.exists():
         lines += [findings.read_text()]
     path.write_text("\n".join(lines) + "\n")
+
+
+# --- docs/deployment.md ------------------------------------------------------------------------------
+
+# Planning assumptions (stated in the document; change them here).
+PROVINCE_TEACHERS = 600_000  # a large province's primary and secondary teachers
+COUNTRY_TEACHERS = 18_800_000  # China's full-time teachers at every level (national statistics, 2023)
+DUE_SHARE = 0.20  # registration every 5 years: about a fifth of the teachers apply in a given year
+LAST_DAYS_SHARE, LAST_DAYS = 0.30, 2  # 30 % of them act in the last 2 days of the window
+REQUESTS_PER_APPLICANT = 30  # wizard steps, status page, photo, PDF, over a day
+PEAK_HOUR_SHARE = 0.20  # a fifth of a day's requests in its busiest hour
+HEADROOM = 2.0  # run at half the measured capacity
+
+
+def _value(rows: list[dict], name: str) -> float | None:
+    return next((r["value"] for r in rows if r["name"] == name), None)
+
+
+def capacity(rows: list[dict]) -> dict:
+    per_host = _value(rows, "pg.mixed.rps") or 0.0
+    out = {"per_host": per_host}
+    for label, teachers in (("province", PROVINCE_TEACHERS), ("country", COUNTRY_TEACHERS)):
+        applicants = teachers * DUE_SHARE
+        per_day = applicants * LAST_DAYS_SHARE / LAST_DAYS * REQUESTS_PER_APPLICANT
+        peak_rps = per_day * PEAK_HOUR_SHARE / 3600
+        hosts = peak_rps * HEADROOM / per_host if per_host else None
+        out[label] = {"teachers": teachers, "applicants": applicants, "requests_per_day": per_day,
+                      "peak_rps": peak_rps, "hosts": hosts}
+    return out
+
+
+def render_deployment(rows: list[dict], raw: dict, path: Path) -> None:
+    c = capacity(rows)
+    m = raw["machine"]
+
+    def n(x, digits=0):
+        return "—" if x is None else f"{x:,.{digits}f}"
+
+    def hosts(x):
+        import math
+
+        return "—" if x is None else str(max(2, math.ceil(x)))
+
+    scale = raw.get("scaleout")
+    scale_text = (
+        f"Measured on this machine (`bench/run.py: scale_out`): two gunicorn instances (2 sync workers each) "
+        f"behind nginx (`proxy_next_upstream error timeout http_502`), sharing PostgreSQL, Redis and the file "
+        f"store; the mixed load through the proxy for {scale['seconds']} s, and after {scale['stop_after']:g} s "
+        f"the first instance taken out of nginx (`down`, `nginx -s reload`) and stopped 3 s later (SIGTERM: "
+        f"gunicorn finishes what it is answering). Requests: {scale['requests']}, errors: "
+        f"{scale['errors']} ({scale['rps']:.1f} req/s, p99 {scale['p99_ms']:.0f} ms). Sessions are rows in "
+        f"PostgreSQL, so a user's next request on the other instance is still logged in: the script counts a "
+        f"redirect to the login page as an error."
+        if scale else
+        "**Not measured in this run.** The harness has no nginx stage yet: what it would show (no request "
+        "lost beyond those in flight when an instance stops, sessions surviving because they are rows in "
+        "PostgreSQL or keys in the shared Redis) is the design below, not a measurement."
+    )
+    text = f"""# Deployment and capacity
+
+The production layout of TQR, and how many machines a province and the whole country need, from the
+figures `make bench` measured (`docs/performance.md`, `bench/results.json`). The arithmetic is redone by
+`bench/render.py` on every full run; the assumptions are at the top of that file.
+
+## Layout
+
+```
+                 ┌──────────── nginx (TLS, client_max_body_size 10m, X-Real-IP) ────────────┐
+                 │                       least_conn, proxy_next_upstream                     │
+         app-1 … app-N  (gunicorn tqr.wsgi, sync workers = 2 × cores, stateless)
+                 │   sessions: PostgreSQL rows (default) or Redis (TQR_SESSION_ENGINE)
+                 │   cache and rate limits: Redis (TQR_REDIS_URL)
+                 │   files: one shared store mounted at TQR_MEDIA_ROOT on every app and worker
+                 ▼
+            PgBouncer (transaction pooling) ──► PostgreSQL primary ──streaming──► replica (hot standby)
+                 ▲                                                                 (backups, reports)
+        workers: python manage.py db_worker (the 考核鉴定表 batches, archives, mail), 1–2 per site
+        cron: run_deadlines every few minutes, verify_audit daily, export_audit, apply_retention
+```
+
+- **App servers are stateless.** Everything a request needs is in PostgreSQL, Redis or the shared file
+  store, so N servers behind nginx are equivalent and one can be stopped at any time: nginx retries a
+  request that could not be sent (`proxy_next_upstream error timeout`), and a user's session is found by
+  any server. Only a request *in flight* on a server that is killed (not stopped gracefully) is lost.
+- **PostgreSQL**: one primary for all writes, a streaming replica for failover, backups and heavy reads
+  (exports, 附件3 for the city). **PgBouncer** in transaction mode in front, because N servers × workers ×
+  persistent connections (`TQR_CONN_MAX_AGE`) would otherwise exceed `max_connections`; with PgBouncer in
+  transaction mode set `TQR_CONN_MAX_AGE=0` on the apps and let PgBouncer keep the server connections.
+- **Redis**: the cache and the public pages' rate limits must be shared (with a per-process cache every
+  server would allow its own 60 requests a minute per address); sessions may move there too.
+- **Workers** run the long jobs (the school's batch of 1,000 考核鉴定表, the archive) off the web servers.
+
+## What one machine did here
+
+{m['nproc']} cores, {m['memory_gb']} GB, everything on the same machine (PostgreSQL, Redis, gunicorn with 2 sync
+workers, the load generator): the mixed peak (teachers 80 %, school administrators 15 %, reviewers 5 %) ran
+at **{n(c['per_host'], 1)} req/s** (`pg.mixed.rps`). That figure is the capacity unit below: an app server of
+2 cores serves about that many requests a second of this mix. A dedicated database server and a load
+generator elsewhere would only raise it.
+
+## Scale-out on one machine
+
+{scale_text}
+
+## Capacity arithmetic
+
+Assumptions: {DUE_SHARE:.0%} of teachers apply in a given year (registration every five years);
+{LAST_DAYS_SHARE:.0%} of them act in the last {LAST_DAYS} days of the application window; {REQUESTS_PER_APPLICANT} requests
+per applicant on that day; the busiest hour carries {PEAK_HOUR_SHARE:.0%} of the day; servers run at
+1/{HEADROOM:g} of measured capacity.
+
+| | Province | Country |
+|---|---:|---:|
+| Teachers | {n(c['province']['teachers'])} | {n(c['country']['teachers'])} |
+| Applicants in a year | {n(c['province']['applicants'])} | {n(c['country']['applicants'])} |
+| Requests on a peak day | {n(c['province']['requests_per_day'])} | {n(c['country']['requests_per_day'])} |
+| Peak-hour load | {n(c['province']['peak_rps'], 1)} req/s | {n(c['country']['peak_rps'], 1)} req/s |
+| App servers of 2 cores (at {n(c['per_host'], 1)} req/s each, ×{HEADROOM:g} headroom, at least 2) | {hosts(c['province']['hosts'])} | {hosts(c['country']['hosts'])} |
+
+- **A province** fits in the minimum: two app servers (for availability, not load), one PostgreSQL
+  primary with a replica, Redis, one worker. The long jobs matter more than the request rate: a district's
+  archive and the schools' batches of 考核鉴定表 (see `docs.*` in the results) run on the worker.
+- **The whole country in one window** (it never is: provinces set their own) needs the number of app
+  servers above behind a pair of nginx; the single PostgreSQL primary is then the limit to watch. Every
+  teacher request writes at least the session row (`SESSION_SAVE_EVERY_REQUEST`), so at the national
+  peak the primary would take that many small transactions a second: move sessions to Redis
+  (`TQR_SESSION_ENGINE=django.contrib.sessions.backends.cache`), or partition by province (one database
+  per province, which the data model already suggests: every round belongs to one district).
+- The statistics (附件3) for a city and the Excel/PDF jobs are the heavy reads: run them on the replica
+  or the worker, and see the findings in `docs/performance.md` for the changes they need first.
+"""
+    path.write_text(text)

@@ -2,7 +2,7 @@
 
 Writes bench/results.json (a list of {"name", "value", "unit", "floor", "ratio", "target", "ok"}) and
 docs/performance.md. BENCH_QUICK=1 runs everything smaller and shorter (development, never reported: var/bench/results-quick.json);
-BENCH_ONLY=http,mixed,data,docs,excel,round,sqlite picks stages (default: all).
+BENCH_ONLY=http,mixed,scaleout,data,docs,excel,round,sqlite picks stages (default: all).
 
 Resources: PostgreSQL databases named tqr_bench*, Redis database 7, ports 18010–18030, files under var/bench/.
 """
@@ -358,6 +358,97 @@ def mixed_peak(db: str, db_url: str, port: int, fixtures: Path, seconds: int) ->
     ]
 
 
+NGINX_CONF = """
+worker_processes 1;
+pid {var}/nginx.pid;
+error_log {var}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {var}/nginx-body;
+  proxy_temp_path {var}/nginx-proxy;
+  fastcgi_temp_path {var}/nginx-fastcgi;
+  uwsgi_temp_path {var}/nginx-uwsgi;
+  scgi_temp_path {var}/nginx-scgi;
+  client_max_body_size 10m;
+  upstream tqr {{
+    least_conn;
+    server 127.0.0.1:{a} max_fails=1 fail_timeout=30s{down};
+    server 127.0.0.1:{b} max_fails=1 fail_timeout=30s;
+    keepalive 16;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://tqr;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_next_upstream error timeout http_502;
+      proxy_connect_timeout 2s;
+    }}
+  }}
+}}
+"""
+
+
+def scale_out(db_url: str, fixtures: Path, seconds: int) -> tuple[list[dict], dict]:
+    """Two gunicorns behind nginx sharing PostgreSQL, Redis and the files; the first one stopped halfway."""
+    import threading
+
+    port, a, b = 18020, 18012, 18013
+    conf = VAR / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(var=VAR, a=a, b=b, port=port, down=""))
+    prepare(db_url, "phase", fixtures, "--to", "application")
+    manifest = json.loads((VAR / "lua-pg" / "manifest.json").read_text())
+    one, two = Server(db_url, a, name="one"), Server(db_url, b, name="two")
+    nginx = None
+    try:
+        one.start()
+        two.start()
+        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(VAR), "-g", "daemon off;"], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=open(VAR / "nginx-stderr.log", "w"))  # noqa: SIM115
+        time.sleep(1)
+        load(port, manifest, "floor", 2)
+        stopped: dict = {}
+
+        def stop_first():
+            # The runbook: take the instance out of nginx (reload: new requests go to the other), let
+            # what it is answering finish, then SIGTERM (gunicorn finishes its requests and exits).
+            # A bare SIGTERM would also drop what waits in its listen backlog: nginx retries those GETs
+            # but never a POST it has sent (502).
+            time.sleep(seconds / 2)
+            stopped["at"] = time.monotonic()
+            log("scale-out: instance one out of nginx (reload), then SIGTERM")
+            conf.write_text(NGINX_CONF.format(var=VAR, a=a, b=b, port=port, down=" down"))
+            os.kill(nginx.pid, signal.SIGHUP)
+            time.sleep(3)
+            one.stop()
+            stopped["done"] = time.monotonic()
+
+        threading.Thread(target=stop_first, daemon=True).start()
+        log(f"scale-out: mixed load through nginx for {seconds} s")
+        r = load(port, manifest, "mixed", seconds, expect="any")
+    finally:
+        if nginx and nginx.poll() is None:
+            nginx.terminate()
+            nginx.wait(10)
+        one.stop()
+        two.stop()
+    raw = {"seconds": seconds, "stop_after": seconds / 2, "requests": r.requests, "errors": r.errors,
+           "rps": r.rps, "p99_ms": r.p99_ms, "stop_took_s": round(stopped.get("done", 0) - stopped.get("at", 0), 1)}
+    rows = [
+        figure("pg.scaleout.errors", r.errors, "responses", target=Target("value", "<=", 0),
+               note=f"mixed load through nginx to two gunicorns for {seconds} s, the first taken out of nginx and stopped after "
+                    f"{seconds / 2:g} s; {r.requests} requests; a redirect to the login page counts as an error "
+                    f"(sessions must survive)"),
+        figure("pg.scaleout.rps", r.rps, "req/s"),
+        figure("pg.scaleout.p99", r.p99_ms, "ms"),
+    ]
+    return rows, raw
+
+
 # --- In-process figures -----------------------------------------------------------------------------
 
 
@@ -374,7 +465,7 @@ def main() -> int:
     raw: dict = {"machine": info, "sizes": SIZES}
     fx_pg = VAR / "fixtures-pg.json"
 
-    if any(wanted(s) for s in ("http", "mixed", "data", "docs", "excel")):
+    if any(wanted(s) for s in ("http", "mixed", "scaleout", "data", "docs", "excel")):
         if os.environ.get("BENCH_REUSE") == "1" and fx_pg.exists():
             log("reusing the filled PostgreSQL database (BENCH_REUSE=1)")
         else:
@@ -392,6 +483,9 @@ def main() -> int:
         rows += r
     if wanted("mixed") and tools["wrk"]:
         rows += mixed_peak("pg", PG_URL, PORT_PG, fx_pg, MIXED_SECONDS)
+    if wanted("scaleout") and tools["wrk"] and tools["nginx"]:
+        r, raw["scaleout"] = scale_out(PG_URL, fx_pg, 10 if QUICK else 30)
+        rows += r
     if wanted("data"):
         log("data scale (in-process)")
         d, _, _ = inproc("pg", PG_URL, fx_pg, "data")
@@ -455,10 +549,11 @@ def main() -> int:
     (VAR / "results-quick.json" if QUICK or ONLY else ROOT / "bench" / "results.json").write_text(
         json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
     (VAR / "raw.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1, default=str))
-    from bench.render import render
+    from bench.render import render, render_deployment
 
     if not QUICK and not ONLY:
         render(rows, raw, ROOT / "docs" / "performance.md")
+        render_deployment(rows, raw, ROOT / "docs" / "deployment.md")
     log(f"done in {total:.0f} s: {report.summary(rows)}")
     return 0
 
