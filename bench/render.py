@@ -95,7 +95,7 @@ def render(rows: list[dict], raw: dict, path: Path) -> None:
         "#   DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://…/tqr_bench TQR_DEBUG=false",
         "#   TQR_SECURE_COOKIES=false TQR_REQUIRE_2FA=false TQR_CONN_MAX_AGE=600 TQR_REDIS_URL=redis://…/7",
         "#   TQR_BEHIND_PROXY=true TQR_LOG_LEVEL=WARNING",
-        "wrk -t1 -c16 -d8s --timeout=5s --latency -s var/bench/<page>.lua http://127.0.0.1:18010/",
+        "wrk -t1 -c16 -d7s --timeout=5s --latency -s var/bench/<page>.lua http://127.0.0.1:18010/",
         "python -m bench.inproc data|pdf|batch|archive|xlsx_make|import_|bare_read|bare_write|export",
         "python manage.py simulate_round --teachers 5000 --json",
         "```",
