@@ -322,6 +322,9 @@ def http_suite(db: str, db_url: str, port: int, fixtures: Path, *, runs: int, se
             ratio = report.median_ratio([r.rps for r in rs], [f.rps for f in fs])
             errors = sum(r.errors for r in rs)
             note = f"{runs} runs × {seconds} s at 16 connections; errors {errors}"
+            if floor == "floor":
+                anon = report.median_ratio([r.rps for r in rs], [f.rps for f in results["floor_anon"]])
+                note += f"; ratio to the floor without a session: {anon:.3f}"
             if name in real_work:
                 rw = real_work[name]
                 note += "; requests that changed the database: " + ", ".join(
