@@ -322,6 +322,20 @@ def _export_rows(fx: dict, n: int) -> list[list]:
              x.conclusion_reason, x.get_state_display(), x.submitted_at] for x in qs.iterator(chunk_size=2000)]
 
 
+def _bare_rows(fx: dict, n: int) -> list[list]:
+    """The same cells as _export_rows, read without model objects (the bare write's input is not timed)."""
+    from tqr.applications.models import Application
+    from tqr.teachers.models import CertificateType, Conclusion
+
+    states = dict(Application._meta.get_field("state").choices)
+    types, conclusions = dict(CertificateType.choices), dict(Conclusion.choices)
+    return [[num, name, unit, types.get(ct, ""), conclusions.get(c, ""), reason, states.get(st, st), sub]
+            for num, name, unit, ct, c, reason, st, sub in
+            Application.objects.filter(round_id=fx["city_round"]).order_by("id")
+            .values_list("number", "name", "confirmation_point__name", "cert_type", "conclusion",
+                         "conclusion_reason", "state", "submitted_at")[:n].iterator(chunk_size=5000)]
+
+
 HEADERS = ["申请编号", "姓名", "单位", "资格种类", "初审结论", "理由", "状态", "提交时间"]
 
 
@@ -332,7 +346,7 @@ def bare_write(fx: dict, a) -> dict:
 
     from bench.report import figure
 
-    rows = _export_rows(fx, a.n)
+    rows = _bare_rows(fx, a.n)
     t = time.perf_counter()
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
