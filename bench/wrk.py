@@ -27,6 +27,7 @@ end
 
 function init(args)
   i = offset
+  math.randomseed(os.time() * 100 + offset)
   bad = 0
   seen = 0
 end
@@ -40,7 +41,12 @@ function request()
     headers["X-Real-IP"] = string.format("10.%%d.%%d.%%d", math.floor(i / 65536) %% 256, math.floor(i / 256) %% 256,
                                          i %% 256)
   end
-  return wrk.format(r[1], r[2], headers, r[4])
+  local body = r[4]
+  if body and string.find(body, "phone=", 1, true) then
+    -- A new phone number on every wizard save: each one is a real edit, run after run.
+    body = string.gsub(body, "phone=%%d+", string.format("phone=139%%08d", math.random(0, 99999999)))
+  end
+  return wrk.format(r[1], r[2], headers, body)
 end
 
 function response(status, headers, body)
