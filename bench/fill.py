@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL built from model metadata and integers, never from input
 """Fill a bench database: a real district through the product's services, then bulk copies for scale.
 
 python -m bench.fill --out var/bench/fixtures-pg.json [--teachers 5000] [--queue 10000] [--city 200000]

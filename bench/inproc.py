@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL built from model metadata and integers, never from input
 """Figures measured inside one Python process (each run by bench/run.py as its own subprocess, so that the
 runner can read that child's peak RSS with os.wait4). Prints one JSON line: {"figures": [...], ...}.
 
@@ -88,12 +89,12 @@ def data(fx: dict, a) -> dict:
         round_ = Round.objects.get(pk=round_id)
         units = [u for u, _ in units_for_administrators(round_)]
 
-        def product():
+        def product(round_=round_, units=units):
             stats = unit_statistics(round_, units)
             return total_statistics(list(stats.values()))
 
         # The city-sized call takes minutes before any fix: once, counting its queries, no warm-up.
-        floor_ms, _ = timed(lambda: group_by_sql(round_id), 5)
+        floor_ms, _ = timed(lambda round_id=round_id: group_by_sql(round_id), 5)
         if label == "district":
             ms, total = timed(product, 5)
             with CaptureQueriesContext(connection) as q:
@@ -231,7 +232,6 @@ def xlsx_make(fx: dict, a) -> dict:
 
     import xlsxwriter
 
-    from bench.report import figure
     from tqr.accounts.models import Organisation
     from tqr.applications.models import Application
     from tqr.rules.identifiers import make_resident_id
@@ -327,8 +327,9 @@ def _bare_rows(fx: dict, n: int) -> list[list]:
     from tqr.applications.models import Application
     from tqr.teachers.models import CertificateType, Conclusion
 
-    states = dict(Application._meta.get_field("state").choices)
-    types, conclusions = dict(CertificateType.choices), dict(Conclusion.choices)
+    states = {k: str(v) for k, v in Application._meta.get_field("state").choices}
+    types = {k: str(v) for k, v in CertificateType.choices}
+    conclusions = {k: str(v) for k, v in Conclusion.choices}
     return [[num, name, unit, types.get(ct, ""), conclusions.get(c, ""), reason, states.get(st, st), sub]
             for num, name, unit, ct, c, reason, st, sub in
             Application.objects.filter(round_id=fx["city_round"]).order_by("id")

@@ -62,8 +62,8 @@ def wizard_body(d: dict, csrf: str, year: int, phone: str) -> str:
 def sessions(fixtures: dict, out: Path) -> dict:
     from django.middleware.csrf import _get_new_csrf_string
 
-    from tqr.accounts.models import User
     from bench.wrk import lua_requests
+    from tqr.accounts.models import User
 
     rng = random.Random(10)
     out.mkdir(parents=True, exist_ok=True)

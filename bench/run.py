@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - the bench starts its own tools (wrk, nginx, gunicorn, manage.py) with fixed arguments
 """`make bench`: fill the databases, serve with gunicorn, load with wrk, time the rest, write the results.
 
 Writes bench/results.json (a list of {"name", "value", "unit", "floor", "ratio", "target", "ok"}) and
@@ -71,7 +72,7 @@ BUDGET = float(os.environ.get("BENCH_BUDGET", "1200"))  # seconds: the issue's 2
 # What each stage needs at full size on this machine (seconds, measured): a stage that would not finish
 # within the budget is skipped, loudly, and its figures are reported as not measured.
 STAGE_COST = {"http": 240, "mixed": 75, "scaleout": 50, "data": 180, "docs": 70, "excel": 300, "round": 240,
-              "sqlite": 150, "archive": 150}
+              "sqlite": 150, "archive": 90}
 skipped: list[str] = []
 
 
@@ -301,7 +302,7 @@ def http_suite(db: str, db_url: str, port: int, fixtures: Path, *, runs: int, se
             log(f"{db}: HTTP run {run + 1}/{runs}")
             for floor in ("floor", "floor_anon"):
                 results.setdefault(floor, []).append(load(port, manifest, floor, seconds))
-            for name, lst, _, _ in pages:
+            for name, lst, _, _ in pages:  # noqa: B007 - lst names the request list
                 if name == "submit":
                     prepare(db_url, "reset-drafts", fixtures)
                 before = prepare(db_url, "count", fixtures)
@@ -316,7 +317,7 @@ def http_suite(db: str, db_url: str, port: int, fixtures: Path, *, runs: int, se
                     log(f"    {name}: {done} of {r.requests} requests changed the database")
                 results.setdefault(name, []).append(r)
         prepare(db_url, "reset-drafts", fixtures)
-        for name, lst, floor, target in pages:
+        for name, _lst, floor, target in pages:
             rs, fs = results[name], results[floor]
             rps = report.median([r.rps for r in rs])
             ratio = report.median_ratio([r.rps for r in rs], [f.rps for f in fs])
@@ -496,40 +497,59 @@ def main() -> int:
         rows.append(figure("pg.fill.seconds", fx["seconds"], "s",
                            note="load_demo + services to the notice + drafts + bulk copies (see fill timings)"))
 
-    if wanted("http") and tools["wrk"]:
+    failed: list[str] = []
+
+    def stage(name: str, fn, *, needs: tuple[str, ...] = ()) -> None:
+        """Run one stage if it is wanted and its tools exist; a stage that fails is reported, not fatal."""
+        if any(not tools[t] for t in needs) or not wanted(name):
+            return
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - the other stages still run; the failure is a figure
+            import traceback
+
+            log(f"!!! STAGE {name} FAILED: {exc}")
+            traceback.print_exc()
+            failed.append(name)
+
+    def http():
         r, raw["http_pg"] = http_suite("pg", PG_URL, PORT_PG, fx_pg, runs=RUNS, seconds=SECONDS)
-        rows += r
-    if wanted("mixed") and tools["wrk"]:
-        rows += mixed_peak("pg", PG_URL, PORT_PG, fx_pg, MIXED_SECONDS)
-    if wanted("scaleout") and tools["wrk"] and tools["nginx"]:
+        rows.extend(r)
+
+    def mixed():
+        rows.extend(mixed_peak("pg", PG_URL, PORT_PG, fx_pg, MIXED_SECONDS))
+
+    def scaleout():
         r, raw["scaleout"] = scale_out(PG_URL, fx_pg, 10 if QUICK else 20)
-        rows += r
-    if wanted("data"):
+        rows.extend(r)
+
+    def data():
         log("data scale (in-process)")
         d, _, _ = inproc("pg", PG_URL, fx_pg, "data")
         raw["data_pg"] = d
-        rows += d["figures"]
-    if wanted("docs"):
+        rows.extend(d["figures"])
+
+    def docs():
         log("documents (subprocesses, peak RSS each)")
         for what, n in (("pdf", 20 if QUICK else 100), ("batch", 100 if QUICK else 1000)):
             d, seconds, rss = inproc("pg", PG_URL, fx_pg, what, "--n", str(n))
-            for row in d["figures"]:
-                rows.append(row)
+            rows.extend(d["figures"])
             rows.append(figure(f"docs.{what}.peak_rss", rss, "MB",
                                target=Target("value", "<", 300, "MB") if what == "batch" else None,
                                note=f"whole process (Python, Django, fonts) for {n} documents"))
             log(f"  {what}: {d['figures'][0]['value']} {d['figures'][0]['unit']}, peak {rss:.0f} MB")
-    if wanted("excel"):
+
+    def excel():
         log("Excel (subprocesses)")
         n = 10000 if QUICK else 100000
         for what in ("xlsx_make", "bare_read", "import_", "bare_write", "export"):
             d, seconds, rss = inproc("pg", PG_URL, fx_pg, what, "--n", str(n))
-            rows += d["figures"]
+            rows.extend(d["figures"])
             if what != "xlsx_make":
                 rows.append(figure(f"excel.{what.strip('_')}.peak_rss", rss, "MB"))
-            log(f"  {what}: {[ (f['name'], f['value']) for f in d['figures']]}, peak {rss:.0f} MB")
+            log(f"  {what}: {[(f['name'], f['value']) for f in d['figures']]}, peak {rss:.0f} MB")
 
-    if wanted("round"):
+    def round_():
         for n in ((600,) if QUICK else (5000,)):
             db_url = fresh_postgres("tqr_bench_round")
             env = base_env(db_url)
@@ -552,22 +572,34 @@ def main() -> int:
                                    note=f"NOT MEASURED (does not fit in the 20-minute budget); linear extrapolation "
                                         f"from 5,000: {per * 50000:.0f} s"))
 
-    if wanted("sqlite") and tools["wrk"]:
+    def sqlite():
         fx_sq = VAR / "fixtures-sqlite.json"
-        sizes = SQLITE_SIZES
         sq_url = fresh_sqlite(SQLITE_PATH)
-        log(f"SQLite: filling {SQLITE_PATH} {sizes}")
-        fill(sq_url, fx_sq, sizes)
+        log(f"SQLite: filling {SQLITE_PATH} {SQLITE_SIZES}")
+        fill(sq_url, fx_sq, SQLITE_SIZES)
         r, raw["http_sqlite"] = http_suite("sqlite", sq_url, PORT_SQLITE, fx_sq, runs=1, seconds=min(SECONDS, 5))
-        rows += r
+        rows.extend(r)
 
-    if wanted("archive"):
+    def archive():
         n = 50 if QUICK else 1000
         log(f"archive of {n} packages (subprocess)")
         d, seconds, rss = inproc("pg", PG_URL, fx_pg, "archive", "--n", str(n))
-        rows += d["figures"]
+        rows.extend(d["figures"])
         rows.append(figure("docs.archive.peak_rss", rss, "MB", note=f"whole process for {n} packages"))
         log(f"  archive: {d['figures'][0]['value']} s, peak {rss:.0f} MB")
+
+    stage("http", http, needs=("wrk",))
+    stage("mixed", mixed, needs=("wrk",))
+    stage("scaleout", scaleout, needs=("wrk", "nginx"))
+    stage("data", data)
+    stage("docs", docs)
+    stage("excel", excel)
+    stage("round", round_)
+    stage("sqlite", sqlite, needs=("wrk",))
+    stage("archive", archive)
+    if failed:
+        rows.append(figure("bench.failed_stages", len(failed), "stages", target=Target("value", "<=", 0),
+                           note="failed (see the log): " + ", ".join(failed)))
     if skipped:
         rows.append(figure("bench.skipped_stages", len(skipped), "stages", target=Target("value", "<=", 0),
                            note="skipped for the time budget: " + ", ".join(skipped)))

@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - the bench starts its own tools (wrk, nginx, gunicorn, manage.py) with fixed arguments
 """wrk on loopback: the Lua script that walks a list of prepared requests, and the parser of wrk's output.
 
 Pure functions (no Django, no processes) except `run_wrk`, so tests/bench can check them on fixed text.
