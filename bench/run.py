@@ -42,7 +42,7 @@ RUNS = 1 if QUICK else 3
 MIXED_SECONDS = 10 if QUICK else 60
 SQLITE_SIZES = (dict(teachers=1500, units=45, apply=60, notice=300, drafts=200, queue=2000, roster=200, city=0)
                 if QUICK else
-                dict(teachers=1500, units=45, apply=60, notice=1000, drafts=200, queue=10000, roster=200, city=0))
+                dict(teachers=3000, units=90, apply=60, notice=1000, drafts=500, queue=10000, roster=200, city=0))
 SIZES = (dict(teachers=2000, units=60, apply=100, notice=300, drafts=300, queue=2000, roster=200, city=20000)
          if QUICK else
          dict(teachers=5000, units=150, apply=150, notice=1000, drafts=600, queue=10000, roster=200, city=200000))
