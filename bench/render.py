@@ -169,7 +169,7 @@ def capacity(rows: list[dict]) -> dict:
         peak_rps = per_day * PEAK_HOUR_SHARE / 3600
         hosts = peak_rps * HEADROOM / per_host if per_host else None
         out[label] = {"teachers": teachers, "applicants": applicants, "requests_per_day": per_day,
-                      "peak_rps": peak_rps, "hosts": hosts}
+                      "peak_rps": peak_rps, "hosts": hosts, "hosts_at_target": peak_rps * HEADROOM / 350}
     return out
 
 
@@ -194,7 +194,8 @@ def render_deployment(rows: list[dict], raw: dict, path: Path) -> None:
         f"gunicorn finishes what it is answering). Requests: {scale['requests']}, errors: "
         f"{scale['errors']} ({scale['rps']:.1f} req/s, p99 {scale['p99_ms']:.0f} ms). Sessions are rows in "
         f"PostgreSQL, so a user's next request on the other instance is still logged in: the script counts a "
-        f"redirect to the login page as an error."
+        f"redirect to the login page as an error. Both instances share the same 2 cores here, so the throughput "
+        f"does not double: what this shows is the failover, not the capacity."
         if scale else
         "**Not measured in this run.** The harness has no nginx stage yet: what it would show (no request "
         "lost beyond those in flight when an instance stops, sessions surviving because they are rows in "
@@ -260,6 +261,7 @@ per applicant on that day; the busiest hour carries {PEAK_HOUR_SHARE:.0%} of the
 | Requests on a peak day | {n(c['province']['requests_per_day'])} | {n(c['country']['requests_per_day'])} |
 | Peak-hour load | {n(c['province']['peak_rps'], 1)} req/s | {n(c['country']['peak_rps'], 1)} req/s |
 | App servers of 2 cores (at {n(c['per_host'], 1)} req/s each, ×{HEADROOM:g} headroom, at least 2) | {hosts(c['province']['hosts'])} | {hosts(c['country']['hosts'])} |
+| … once the mixed peak reaches its target of 350 req/s per host | {hosts(c['province']['hosts_at_target'])} | {hosts(c['country']['hosts_at_target'])} |
 
 - **A province** needs {hosts(c['province']['hosts'])} app servers (two is the minimum, for availability),
   one PostgreSQL primary with a replica, Redis, one or two workers. The long jobs matter more than the request rate: a district's
