@@ -41,8 +41,8 @@ samples: setup  ## render every document and screenshot every page into build/sa
 	$(PY) scripts/ensure_chromium.py
 	$(PY) scripts/samples.py
 
-bench: setup  ## benchmarks (issue 10)
-	@echo "make bench: the benchmark suite arrives with issue 10"; exit 0
+bench: setup  ## benchmarks (issue 10): bench/results.json and docs/performance.md, under 20 minutes (BENCH_QUICK=1: small and short)
+	$(PY) bench/run.py
 
 clean:
 	rm -rf build var/tqr.sqlite3* .pytest_cache
