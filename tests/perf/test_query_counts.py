@@ -78,3 +78,17 @@ def test_the_public_notice_page(world, n):
         cache.clear()
         assert Client().get(f"/notices/{notice.slug}/").status_code == 200
     assert len(captured) <= PUBLIC_NOTICE_QUERIES, "\n".join(q["sql"][:150] for q in captured)
+
+
+def test_the_teachers_own_pages_load_the_round_once(world, client_for):
+    """The status page and a wizard step read the round's windows once (7 times before: 20 queries in all)."""
+    from tests.applications.helpers import fill_wizard
+
+    client = client_for("t_a1")
+    fill_wizard(client, world)
+    for url in (f"/apply/{world.round_a.pk}/", f"/apply/{world.round_a.pk}/step/6/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        windows = [q["sql"] for q in captured if 'FROM "campaigns_phasewindow"' in q["sql"]]
+        assert len(windows) <= 1, (url, len(windows))
+        assert len(captured) <= 12, (url, len(captured), "\n".join(q["sql"][:120] for q in captured))

@@ -34,8 +34,11 @@ STEP_TEMPLATES = {1: "readme", 2: "terms", 3: "identity", 4: "certificate", 5: "
 
 
 def _own_application(request, round_id: int) -> Application:
-    return get_visible_or_404(request, visible_applications(request.user), round_id=round_id,
-                              teacher__user_id=request.user.pk)
+    # The round with its windows in one go: the pages ask the windows several times (phase, edit rights,
+    # timeline); Round.windows() reads the prefetch cache.
+    applications = visible_applications(request.user).select_related(
+        "round", "unit", "confirmation_point", "registration_body").prefetch_related("round__phase_windows")
+    return get_visible_or_404(request, applications, round_id=round_id, teacher__user_id=request.user.pk)
 
 
 def _context(request, app: Application, step: int, **extra) -> dict:
