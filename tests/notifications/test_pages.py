@@ -3,6 +3,7 @@ notifications on the teacher's pages."""
 
 import re
 
+import pytest
 from django.core import mail
 
 from tests.notifications.helpers import submitted
@@ -80,3 +81,10 @@ def test_a_forged_unsubscribe_link_is_refused(world, client):
     response = client.post(f"/inbox/unsubscribe/{token[:-2]}xx/")
     assert response.status_code == 404 and "退订链接无效" in response.content.decode()
     assert not Preference.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("sysadmin", True), ("reviewer_d1", True), ("t_a1", False),
+                                                ("admin_a", False), ("auditor", False)])
+def test_the_header_links_the_failed_emails_for_whom_may_see_them(world, client_for, persona, shown):
+    page = client_for(persona).get("/inbox/").content.decode()
+    assert ('href="/inbox/failed/"' in page) is shown

@@ -56,3 +56,11 @@ def get_item(mapping, key):
     if not isinstance(mapping, dict):
         return None
     return mapping.get(str(key))
+
+
+@register.filter
+def can(user, action: str) -> bool:
+    """`{% if user|can:"email.manage" %}`: a link shown by the permission module's rule, not a role list."""
+    from tqr.accounts.permissions import can as allowed
+
+    return allowed(user, action)
