@@ -34,6 +34,16 @@ def _api_rate_limit_out_of_the_way():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages (the public notice) and rate-limit counters of one
+    test never answer another's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     return make_world()

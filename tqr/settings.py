@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "tqr.core.middleware.RequestIdMiddleware",
     "tqr.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tqr.accounts.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,9 +185,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = env_int("TQR_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes the expiry forward
+# The idle timeout: activity pushes the expiry forward, written at most once per TQR_SESSION_RENEW_SECONDS
+# (tqr.accounts.middleware.SessionRenewMiddleware; a write per request was the largest cost of a page view).
+SESSION_SAVE_EVERY_REQUEST = False
+TQR_SESSION_RENEW_SECONDS = env_int("TQR_SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = os.environ.get("TQR_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# With Redis (TQR_REDIS_URL, shared by every app server) sessions are read from it and written through to the
+# database (cached_db): no session query per request, and a Redis restart logs nobody out. Without Redis the
+# cache is per process, so sessions stay in the database alone.
+SESSION_ENGINE = os.environ.get("TQR_SESSION_ENGINE") or (
+    "django.contrib.sessions.backends.cached_db" if os.environ.get("TQR_REDIS_URL")
+    else "django.contrib.sessions.backends.db")
 # Absolute session limit, whatever the activity: log in again after this many hours (ASVS 7.3.2).
 TQR_SESSION_ABSOLUTE_HOURS = env_int("TQR_SESSION_ABSOLUTE_HOURS", 12)
 

@@ -206,3 +206,27 @@ def test_the_public_list_can_be_searched_by_name_or_school(world, reviewed):
     notice = published(world)
     body = Client().get(f"/notices/{notice.slug}/?q=李四").content.decode()
     assert "李四" in body and "<td>张三</td>" not in body and "查找到 1 人" in body
+
+
+def test_the_public_page_is_served_from_the_cache_with_each_visitors_own_form_token(world, reviewed):
+    """Rendered once a minute per page and search, not per visitor; the objection form still works for a
+    visitor who got the cached page (its CSRF token is theirs, not the first visitor's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notice = published(world)
+    first = Client(enforce_csrf_checks=True).get(f"/notices/{notice.slug}/")
+    visitor = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as captured:
+        second = visitor.get(f"/notices/{notice.slug}/")
+    assert second.status_code == 200 and len(captured) == 0
+    assert second["Cache-Control"] == "public, max-age=60"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.content.decode()).group(1)
+    assert token not in first.content.decode() and "__tqr_csrf_slot__" not in second.content.decode()
+    ok = visitor.post(f"/notices/{notice.slug}/objection/", {"csrfmiddlewaretoken": token, "entry": "1",
+                                                             "name": "王某", "contact": "13900000000",
+                                                             "content": "该教师2024年长期未到岗"})
+    assert ok.status_code == 302 and Objection.objects.count() == 1
+    # A search is its own page; the cached full list is not shown for it.
+    searched = visitor.get(f"/notices/{notice.slug}/?q=zzz-nobody").content.decode()
+    assert "查找到 0 人" in searched

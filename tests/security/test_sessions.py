@@ -96,6 +96,30 @@ def test_thirty_one_idle_minutes_end_the_session(world):
         assert sends_to_login(client.get(reverse("home")))
 
 
+def test_a_page_view_writes_the_session_at_most_once_a_minute_and_activity_still_renews_it(world):
+    """The idle limit without a database write per request: within TQR_SESSION_RENEW_SECONDS a page view
+    does not touch the session row; after it, one write pushes the expiry forward."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes(client) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return [q["sql"] for q in captured if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+    with freeze_time(timezone.now()) as clock:
+        client = Client()
+        log_in(client, "t001")
+        expiry = Session.objects.get().expire_date
+        clock.tick(timedelta(seconds=30))
+        assert writes(client) == []
+        assert Session.objects.get().expire_date == expiry
+        clock.tick(timedelta(seconds=31))
+        assert len(writes(client)) == 1
+        assert Session.objects.get().expire_date == expiry + timedelta(seconds=61)
+
+
 def test_activity_every_ten_minutes_still_ends_the_session_at_twelve_hours(world):
     start = timezone.now().replace(microsecond=0)
     with freeze_time(start) as clock:

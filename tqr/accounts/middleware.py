@@ -48,10 +48,37 @@ def _redirect_to(target: str, request) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+RENEWED_AT_SESSION_KEY = "_tqr_renewed_at"
+
+
+class SessionRenewMiddleware:
+    """The idle limit (SESSION_COOKIE_AGE from the last activity) without a session write per request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session on every page view — with the database engine
+    a transaction and a commit each time, the largest cost of a logged-in request (docs/performance.md).
+    Here a session is written when TQR_SESSION_RENEW_SECONDS have passed since its last write: the idle
+    limit then ends a session between SESSION_COOKIE_AGE − TQR_SESSION_RENEW_SECONDS and SESSION_COOKIE_AGE
+    after the last activity (29–30 minutes by default), never later. Listed right after SessionMiddleware,
+    so its response half runs before the session is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(timezone.now().timestamp())
+            if now - session.get(RENEWED_AT_SESSION_KEY, 0) >= settings.TQR_SESSION_RENEW_SECONDS:
+                session[RENEWED_AT_SESSION_KEY] = now  # modified: SessionMiddleware saves it, expiry renewed
+        return response
+
+
 class SessionLifetimeMiddleware:
     """Ends a session TQR_SESSION_ABSOLUTE_HOURS after its login, however active it was (ASVS 7.3.2).
 
-    The idle limit is Django's (SESSION_COOKIE_AGE, renewed on every request). A session without a
+    The idle limit is Django's SESSION_COOKIE_AGE, renewed by SessionRenewMiddleware. A session without a
     login time did not come through a login (or predates this check) and ends too. The request then goes
     on as anonymous: a page asks for the login, a public page is served.
     """

@@ -4,10 +4,16 @@ Closed after its period ("公示已结束"), `noindex` for search engines, rate-
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_POST
 
 from tqr.core.downloads import attachment_response
@@ -18,6 +24,8 @@ from tqr.reviews.models import Notice
 
 PAGE_LIMIT = (60, 60)  # 60 requests a minute per address (security-tests §45)
 OBJECTION_LIMIT = (5, 600)  # 5 objections per 10 minutes per address
+PAGE_CACHE_SECONDS = 60  # as long as the Cache-Control below lets browsers and proxies keep the page
+CSRF_SLOT = "__tqr_csrf_slot__"  # the cached page's form token, replaced by each visitor's own
 
 
 def _limited(request, kind: str, limit: tuple[int, int]) -> HttpResponse | None:
@@ -40,15 +48,26 @@ def _notice(slug: str) -> Notice | None:
 
 @require_GET
 def notice_public(request, slug: str):
+    """The page is the same for every visitor (no login, no personal data): rendered once a minute per
+    page and search, from the cache (Redis when scaled out) after the address's rate limit is counted.
+    Only the objection form's CSRF token is each visitor's own."""
     if (throttled := _limited(request, "notice", PAGE_LIMIT)) is not None:
         return throttled
-    notice = _notice(slug)
     today = timezone.localdate()
-    if notice is None:
-        return _public(render(request, "reviews/public_notice_missing.html", status=404))
-    if today > notice.end_date:
-        return _public(render(request, "reviews/public_notice_ended.html", {"notice": notice}, status=410))
-    return _public(render(request, "reviews/public_notice.html", _page_context(request, notice, today)))
+    asked = [slug, today.isoformat(), translation.get_language() or "", request.GET.get("sent") == "1",
+             request.GET.get("page", "")[:12], (request.GET.get("q") or "").strip()[:20]]
+    key = "notice-page:" + hashlib.sha256(json.dumps(asked).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        notice = _notice(slug)
+        if notice is None:
+            return _public(render(request, "reviews/public_notice_missing.html", status=404))
+        if today > notice.end_date:
+            return _public(render(request, "reviews/public_notice_ended.html", {"notice": notice}, status=410))
+        context = {**_page_context(request, notice, today), "csrf_token": CSRF_SLOT}
+        cached = render_to_string("reviews/public_notice.html", context, request=request)
+        cache.set(key, cached, PAGE_CACHE_SECONDS)
+    return _public(HttpResponse(cached.replace(CSRF_SLOT, get_token(request))))
 
 
 def _page_context(request, notice: Notice, today) -> dict:
@@ -65,7 +84,7 @@ def _page_context(request, notice: Notice, today) -> dict:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return {"notice": notice, "entries": page, "q": q, "open": services.notice_is_open(notice, today),
             "any_distinguisher": notice.entries.exclude(distinguisher="").exists(),
-            "sent": request.GET.get("sent") == "1", "total": notice.entries.count()}
+            "sent": request.GET.get("sent") == "1", "total": page.paginator.count if not q else notice.entries.count()}
 
 
 @require_POST
