@@ -124,6 +124,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tqr.urls"
+# Django's, with selects and text inputs written in Python rather than one template include per <option>.
+FORM_RENDERER = "tqr.core.form_renderer.FastRenderer"
 WSGI_APPLICATION = "tqr.wsgi.application"
 
 TEMPLATES = [
@@ -307,12 +309,16 @@ TQR_IMPORT_SYNC_ROWS = env_int("TQR_IMPORT_SYNC_ROWS", 3000)  # larger import co
 if os.environ.get("TQR_REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tqr.core.cache.RedisCache",  # Django's, one client per pool (tqr/core/cache.py)
             "LOCATION": os.environ["TQR_REDIS_URL"],
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory: for what is the same for everyone and may be a minute old (the public notice
+# page); shared state (sessions, rate limits) stays in "default".
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tqr-local",
+                   "OPTIONS": {"MAX_ENTRIES": 2000}}
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

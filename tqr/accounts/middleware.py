@@ -70,7 +70,8 @@ class SessionRenewMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.session_key and not session.is_empty():
             now = int(timezone.now().timestamp())
-            if now - session.get(RENEWED_AT_SESSION_KEY, 0) >= settings.TQR_SESSION_RENEW_SECONDS:
+            # abs(): a clock set back (or a session stamped ahead of it) renews rather than never again.
+            if abs(now - session.get(RENEWED_AT_SESSION_KEY, 0)) >= settings.TQR_SESSION_RENEW_SECONDS:
                 session[RENEWED_AT_SESSION_KEY] = now  # modified: SessionMiddleware saves it, expiry renewed
         return response
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -49,15 +49,15 @@ def _notice(slug: str) -> Notice | None:
 @require_GET
 def notice_public(request, slug: str):
     """The page is the same for every visitor (no login, no personal data): rendered once a minute per
-    page and search, from the cache (Redis when scaled out) after the address's rate limit is counted.
-    Only the objection form's CSRF token is each visitor's own."""
+    page and search and kept in each server process's memory, served after the address's rate limit is
+    counted. Only the objection form's CSRF token is each visitor's own."""
     if (throttled := _limited(request, "notice", PAGE_LIMIT)) is not None:
         return throttled
     today = timezone.localdate()
     asked = [slug, today.isoformat(), translation.get_language() or "", request.GET.get("sent") == "1",
              request.GET.get("page", "")[:12], (request.GET.get("q") or "").strip()[:20]]
     key = "notice-page:" + hashlib.sha256(json.dumps(asked).encode()).hexdigest()
-    cached = cache.get(key)
+    cached = caches["local"].get(key)
     if cached is None:
         notice = _notice(slug)
         if notice is None:
@@ -66,7 +66,7 @@ def notice_public(request, slug: str):
             return _public(render(request, "reviews/public_notice_ended.html", {"notice": notice}, status=410))
         context = {**_page_context(request, notice, today), "csrf_token": CSRF_SLOT}
         cached = render_to_string("reviews/public_notice.html", context, request=request)
-        cache.set(key, cached, PAGE_CACHE_SECONDS)
+        caches["local"].set(key, cached, PAGE_CACHE_SECONDS)
     return _public(HttpResponse(cached.replace(CSRF_SLOT, get_token(request))))
 
 
