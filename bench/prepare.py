@@ -34,6 +34,7 @@ def make_session(user, csrf: str) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from tqr.accounts.middleware import RENEWED_AT_SESSION_KEY
     from tqr.accounts.signals import LOGIN_AT_SESSION_KEY
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -41,6 +42,7 @@ def make_session(user, csrf: str) -> str:
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[LOGIN_AT_SESSION_KEY] = time.time()
+    store[RENEWED_AT_SESSION_KEY] = int(time.time())  # as a login leaves it (SessionRenewMiddleware)
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 

@@ -41,6 +41,14 @@ class LoginBackend(ModelBackend):
         lockout.mark_refusal(request, user, locked=False)
         return None
 
+    def get_user(self, user_id):
+        """The session's user, with the organisation every page's header shows (one query, not two)."""
+        try:
+            user = get_user_model()._default_manager.select_related("organisation").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     @staticmethod
     def _initial_password_expired(user) -> bool:
         # No timestamp: the age is unknown, and refusing would lock out an account flagged by hand.

@@ -126,7 +126,9 @@ def application_start(*, round_: Round, teacher: TeacherProfile, actor) -> Appli
 
 
 def _locked(application: Application, version: int | None) -> Application:
-    app = Application.objects.select_for_update().select_related("round", "round__district", "teacher").get(pk=application.pk)
+    app = (Application.objects.select_for_update(of=("self",))
+           .select_related("round", "round__district", "teacher").prefetch_related("round__phase_windows")
+           .get(pk=application.pk))
     if version is not None and app.version != version:
         raise ApplicationError("申请已在别处被修改（可能是学校刚刚处理了它），请刷新页面后再操作。",
                                code="stale", status=409)
