@@ -118,6 +118,9 @@ class Application(models.Model):
             # 附件3 (tqr.applications.statistics): every column its queries read, for an index-only scan.
             models.Index(fields=["round", "confirmation_point", "state", "cert_type", "conclusion", "evaluation_kind"],
                          include=["teacher"], name="application_statistics"),
+            # …and its reasons: the rule codes of the few deferred and unqualified applications.
+            models.Index(fields=["round", "confirmation_point"], include=["state", "conclusion_codes"],
+                         condition=models.Q(conclusion__in=["deferred", "unqualified"]), name="application_reasons"),
         ]
 
     def __str__(self) -> str:
