@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db import connections
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 
 from tqr.applications.models import Application
@@ -77,10 +76,14 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
             c[f"kind:{'first' if kind in NO_KIND else kind}"] += n
             c[f"conclusion:{conclusion or 'pending'}"] += n
 
-    # The reasons: the rule codes of the deferred and unqualified applications (index application_reasons).
-    deferred = applications.filter(state__in=CONFIRMED_OR_LATER, conclusion__in=("deferred", "unqualified"))
-    for unit_id, code, n in _codes_counted(deferred.values_list("confirmation_point_id", "conclusion_codes")):
-        reasons[unit_id][code] += n
+    # The reasons: the rule codes of the deferred and unqualified applications (index application_reasons),
+    # counted per list of codes — a round has a handful of different lists — and the lists unpacked here.
+    deferred = (applications.filter(state__in=CONFIRMED_OR_LATER, conclusion__in=("deferred", "unqualified"))
+                .values("confirmation_point_id", "conclusion_codes").annotate(n=Count("*"))
+                .values_list("confirmation_point_id", "conclusion_codes", "n"))
+    for unit_id, codes, n in deferred:
+        for code in codes:
+            reasons[unit_id][code] += n
 
     out = {}
     for uid in unit_ids:
@@ -95,21 +98,6 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
             "not_applied_list": not_applied[uid],
         }
     return out
-
-
-def _codes_counted(pairs) -> list[tuple[int, str, int]]:
-    """(unit, code, count) from a values_list("confirmation_point_id", "conclusion_codes") query: the lists
-    unnested and counted in the database, PostgreSQL's jsonb_array_elements_text or SQLite's json_each."""
-    sql, params = pairs.query.sql_with_params()
-    connection = connections[pairs.db]
-    if connection.vendor == "postgresql":
-        unnest, code = "jsonb_array_elements_text(s.conclusion_codes) AS c(code)", "c.code"
-    else:
-        unnest, code = "json_each(s.conclusion_codes) AS c", "c.value"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.confirmation_point_id, {code}, COUNT(*) FROM ({sql}) AS s "  # noqa: S608 - the ORM's SQL
-                       f"CROSS JOIN {unnest} GROUP BY s.confirmation_point_id, {code}", params)
-        return cursor.fetchall()
 
 
 def total_statistics(rows: list[dict]) -> dict:
