@@ -53,7 +53,8 @@ def group_by_sql(round_id: int) -> list:
     a, e, t = Application._meta.db_table, TeacherEvaluation._meta.db_table, TeacherProfile._meta.db_table
     out = []
     with connection.cursor() as cur:
-        cur.execute(f"""SELECT confirmation_point_id, state, cert_type, conclusion, evaluation->>'kind', COUNT(*)
+        # evaluation_kind: the generated column holding evaluation->>'kind' (the same text), indexed for this.
+        cur.execute(f"""SELECT confirmation_point_id, state, cert_type, conclusion, evaluation_kind, COUNT(*)
                         FROM {a} WHERE round_id = %s GROUP BY 1, 2, 3, 4, 5""", [round_id])
         out.append(cur.fetchall())
         cur.execute(f"""SELECT confirmation_point_id, code, COUNT(*) FROM {a}

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
 from tqr.core.fields import EncryptedTextField
@@ -97,6 +98,10 @@ class Application(models.Model):
 
     # Where it stands
     evaluation = models.JSONField(_("规则评估"), default=dict, blank=True)
+    # The evaluation's registration kind as a plain column the database keeps in step with `evaluation`, so that
+    # 附件3's GROUP BY reads it from the covering index below instead of every row's JSON (bench finding 4).
+    evaluation_kind = models.GeneratedField(expression=KT("evaluation__kind"), output_field=models.TextField(),
+                                            db_persist=True, verbose_name=_("注册类型（规则评估）"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
@@ -108,7 +113,15 @@ class Application(models.Model):
         verbose_name_plural = _("注册申请")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["round", "teacher"], name="one_application_per_round")]
-        indexes = [models.Index(fields=["round", "state"]), models.Index(fields=["confirmation_point", "state"])]
+        indexes = [
+            models.Index(fields=["round", "state"]), models.Index(fields=["confirmation_point", "state"]),
+            # 附件3 (tqr.applications.statistics): every column its queries read, for an index-only scan.
+            models.Index(fields=["round", "confirmation_point", "state", "cert_type", "conclusion", "evaluation_kind"],
+                         include=["teacher"], name="application_statistics"),
+            # …and its reasons: the rule codes of the few deferred and unqualified applications.
+            models.Index(fields=["round", "confirmation_point"], include=["state", "conclusion_codes"],
+                         condition=models.Q(conclusion__in=["deferred", "unqualified"]), name="application_reasons"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
