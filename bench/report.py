@@ -76,11 +76,20 @@ def _cell(x) -> str:
     return str(x)
 
 
-def markdown_table(rows: list[dict]) -> str:
-    out = ["| Figure | Value | Unit | Floor | Ratio | Target | OK |", "|---|---:|---|---:|---:|---|:-:|"]
+def markdown_table(rows: list[dict], before: dict[str, dict] | None = None) -> str:
+    """The results as a table; with `before` (name → that figure in an earlier run), a Before column."""
+    head = "| Figure | Before | Value | Unit | Floor | Ratio | Target | OK |" if before is not None else \
+        "| Figure | Value | Unit | Floor | Ratio | Target | OK |"
+    out = [head, "|---|" + ("---:|" if before is not None else "") + "---:|---|---:|---:|---|:-:|"]
     for r in rows:
         ok = "—" if r["ok"] is None else ("✅" if r["ok"] else "❌")
-        out.append(f"| {r['name']} | {_cell(r['value'])} | {r['unit']} | {_cell(r['floor'])} | {_cell(r['ratio'])} | "
+        was = ""
+        if before is not None:
+            b = before.get(r["name"])
+            was = "—" if b is None or b["value"] is None else _cell(b["value"]) + (
+                f" ({_cell(b['ratio'])})" if b.get("ratio") is not None else "")
+            was = f" {was} |"
+        out.append(f"| {r['name']} |{was} {_cell(r['value'])} | {r['unit']} | {_cell(r['floor'])} | {_cell(r['ratio'])} | "
                    f"{r['target'] or '—'} | {ok} |")
     return "\n".join(out) + "\n"
 
