@@ -38,6 +38,7 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 PORT_PG, PORT_SQLITE = 18010, 18011
 
 SECONDS = 3 if QUICK else 7  # per page and run
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # gunicorn sync workers per instance
 RUNS = 1 if QUICK else 3
 MIXED_SECONDS = 10 if QUICK else 60
 SQLITE_SIZES = (dict(teachers=1500, units=45, apply=60, notice=300, drafts=200, queue=2000, roster=200, city=0)
@@ -195,7 +196,7 @@ def fill(db_url: str, fixtures: Path, sizes: dict) -> dict:
 
 
 class Server:
-    def __init__(self, db_url: str, port: int, *, workers: int = 2, name: str = "gunicorn"):
+    def __init__(self, db_url: str, port: int, *, workers: int = WORKERS, name: str = "gunicorn"):
         self.db_url, self.port, self.workers, self.name = db_url, port, workers, name
         self.proc: subprocess.Popen | None = None
 
