@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph
 
 from tests.documents.test_application_form import needs_poppler, poppler
 from tqr.documents.fonts import BOLD, REGULAR, font_path, markup, register_fonts
-from tqr.documents.layout import CELL_PADDING, PlainText, Styles, lines, para
+from tqr.documents.layout import CELL_PADDING, Styles, lines, para
 
 STYLES = Styles()
 WIDTH = 34 * 72 / 25.4 - 2 * CELL_PADDING  # a value cell of the 申请表
