@@ -1,4 +1,4 @@
-"""The shared pieces of the forms: plain text drawn without Paragraph, fonts subset in place (no database)."""
+"""The shared pieces of the forms: plain text drawn where Paragraph would draw it (no database)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from io import BytesIO
 
 import pytest
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from tests.documents.test_application_form import needs_poppler, poppler
-from tqr.documents.fonts import BOLD, REGULAR, font_path, markup, register_fonts
+from tqr.documents.fonts import BOLD, REGULAR, markup, register_fonts
 from tqr.documents.layout import CELL_PADDING, Styles, lines, para
 
 STYLES = Styles()
@@ -85,12 +83,3 @@ def test_plain_text_is_printed_where_a_paragraph_prints_it(tmp_path):
     assert [w for w, *_ in ours] == [w for w, *_ in theirs]
     for (word, *box), (_, *expected) in zip(ours, theirs, strict=True):
         assert box == pytest.approx(expected, abs=0.01), word
-
-
-def test_fonts_are_subset_in_place_with_the_same_bytes():
-    # Composite glyphs (À, Ç) exercise the references makeSubset rewrites; 𠮷 is missing (glyph 0).
-    register_fonts()
-    subset = [ord(c) for c in "教师资格定期注册申请表 ÀÇé·A1（）𠮷"]
-    stock = TTFont("stock", str(font_path("KurintoSansSC-Rg.ttf")))
-
-    assert pdfmetrics.getFont(REGULAR).face.makeSubset(subset) == stock.face.makeSubset(subset)
