@@ -32,7 +32,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    Image,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -179,7 +178,7 @@ def _blocks(d: ApplicationFormData, s: _Styles) -> list[Block]:
 
 def _photo_cell(d: ApplicationFormData, s: _Styles) -> Cell:
     if d.photo_jpeg:
-        return Cell(Image(BytesIO(d.photo_jpeg), width=PHOTO_SIZE[0], height=PHOTO_SIZE[1]))
+        return Cell(_Picture(_JpegReader(BytesIO(d.photo_jpeg)), *PHOTO_SIZE))
     return Cell([para("照片", s.centred), para("近期免冠白底", s.caption)])
 
 
@@ -282,13 +281,14 @@ def _qr(text: str) -> Flowable:
     modules = PILImage.frombytes("L", (len(quiet), len(rows)), b"".join(rows))
     dark_on_white = modules.point(lambda dark: 0 if dark else 255)
     image = dark_on_white.resize((modules.width * QR_SCALE, modules.height * QR_SCALE), PILImage.Resampling.NEAREST)
-    return _Picture(image, QR_SIZE, QR_SIZE)
+    return _Picture(ImageReader(image), QR_SIZE, QR_SIZE)
 
 
 class _Picture(Flowable):
-    """A Pillow image drawn at a given size (platypus ``Image`` wants a file name or a file)."""
+    """An image drawn at a given size, as platypus ``Image`` draws it, from an ``ImageReader`` (``Image``
+    wants a file name or a file)."""
 
-    def __init__(self, image: PILImage.Image, width: float, height: float):
+    def __init__(self, image: ImageReader, width: float, height: float):
         super().__init__()
         self.image, self.width, self.height = image, width, height
 
@@ -296,7 +296,23 @@ class _Picture(Flowable):
         return self.width, self.height
 
     def draw(self):
-        self.canv.drawImage(ImageReader(self.image), 0, 0, self.width, self.height, mask="auto")
+        self.canv.drawImage(self.image, 0, 0, self.width, self.height, mask="auto")
+
+
+class _JpegReader(ImageReader):
+    """A JPEG photo, which ReportLab embeds as the file it is (DCTDecode).
+
+    ``canvas.drawImage`` names an ``ImageReader``'s image after an md5 of its decoded pixels (to reuse it
+    within a document), so each form decoded the 295×413 photo only to name it. A JPEG is named after its
+    bytes instead; anything that turns out not to be a JPEG is read as usual.
+    """
+
+    def getRGBData(self):  # noqa: N802 - ReportLab's name
+        jpeg = self.jpeg_fh()
+        if jpeg is None:
+            return super().getRGBData()
+        self._dataA = None  # the alpha channel drawImage looks for; a JPEG has none
+        return jpeg.getvalue()
 
 
 def _header(d: ApplicationFormData, s: _Styles, width: float) -> Table:
