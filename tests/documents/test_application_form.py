@@ -7,11 +7,14 @@ import shutil
 import subprocess
 from dataclasses import replace
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfutils import asciiBase85Decode
 
 from tqr.documents import application_form
 from tqr.documents.application_form import ApplicationFormData, build_application_form, sample_data
@@ -154,6 +157,21 @@ def test_it_draws_the_qr_code_and_the_photo():
 
     assert image_count(with_photo) == 2  # QR code + photo
     assert image_count(without_photo) == 1  # QR code only
+
+
+def test_the_photo_is_embedded_as_the_jpeg_it_is():
+    data = typical()
+    pdf = build_application_form(data)
+
+    # DCTDecode: the file itself, not re-encoded (ASCII85 on top, as ReportLab writes every stream here).
+    stream = re.search(rb"/ASCII85Decode /DCTDecode \].*?stream\n(.*?)endstream", pdf, re.S)
+    assert stream and asciiBase85Decode(stream[1].strip()) == data.photo_jpeg
+
+
+def test_a_photo_that_is_not_a_jpeg_still_prints():
+    png = BytesIO()
+    PILImage.new("RGB", (295, 413), "white").save(png, "PNG")
+    assert image_count(build_application_form(replace(typical(), photo_jpeg=png.getvalue()))) == 2
 
 
 @needs_poppler

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -76,25 +76,82 @@ def _fix_astral_to_unicode() -> None:
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
 
 
+class _TableInPlace:
+    """A table of a loaded font file, sliced without copying the table first (slices are bytes)."""
+
+    def __init__(self, data: bytes, pos: int, length: int):
+        self._view = memoryview(data)[pos : pos + length]
+
+    def __getitem__(self, key: slice) -> bytes:
+        return self._view[key].tobytes()
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+
+def _read_glyphs_in_place(font: TTFont) -> None:
+    """Let ReportLab subset ``font`` without copying its whole ``glyf`` table each time.
+
+    ``TTFontFile.makeSubset`` starts with ``get_table("glyf")``, a copy of the table (9.7 MB for Kurinto
+    Sans SC) of which it then slices the few hundred glyphs a document uses; a 申请表 makes three subsets,
+    so that copying was a large part of saving it. Here ``get_table("glyf")`` answers a view that slices
+    the loaded file directly: the same subset bytes (tested). Fonts ReportLab loads differently are left
+    alone.
+    """
+    face = font.face
+    data = getattr(face, "_ttf_data", None)
+    if not isinstance(data, bytes) or not hasattr(face, "get_table_pos"):
+        return
+    get_table = face.get_table
+
+    def get_table_in_place(tag: str):
+        if tag != "glyf":
+            return get_table(tag)
+        return _TableInPlace(data, *face.get_table_pos(tag))
+
+    face.get_table = get_table_in_place
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> tuple[str, str]:
-    """Register every face with ReportLab once per process; return (regular, bold) names of the main face.
+    """Register the main face with ReportLab once per process; return (regular, bold) names of the main face.
 
-    Each face is also registered as a family so that ``<b>`` in Paragraph markup picks its bold variant.
+    The fallback faces are registered the first time a character needs one (``has_glyph``, ``markup``):
+    each loaded face holds about 17 MB and takes a fifth of a second to read, and most processes never
+    print a character that Kurinto Sans SC lacks.
     """
     _fix_astral_to_unicode()
-    for face in _FACES:
-        pdfmetrics.registerFont(TTFont(face.regular, str(font_path(face.regular_file))))
-        pdfmetrics.registerFont(TTFont(face.bold, str(font_path(face.bold_file))))
-        pdfmetrics.registerFontFamily(
-            face.regular, normal=face.regular, bold=face.bold, italic=face.regular, boldItalic=face.bold
-        )
+    _register_face(_FACES[0])
     return REGULAR, BOLD
 
 
-def has_glyph(font_name: str, char: str) -> bool:
+@cache
+def _register_face(face: _Face) -> None:
+    """Register one face's regular and bold fonts, and the pair as a family so that ``<b>`` in Paragraph
+    markup picks the bold."""
+    for name, filename in ((face.regular, face.regular_file), (face.bold, face.bold_file)):
+        font = TTFont(name, str(font_path(filename)))
+        _read_glyphs_in_place(font)
+        pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(
+        face.regular, normal=face.regular, bold=face.bold, italic=face.regular, boldItalic=face.bold
+    )
+
+
+_FACE_OF_FONT = {name: face for face in _FACES for name in (face.regular, face.bold)}
+
+
+@cache
+def _glyphs(font_name: str) -> dict[int, int]:
     register_fonts()
-    return ord(char) in pdfmetrics.getFont(font_name).face.charToGlyph
+    if font_name in _FACE_OF_FONT:
+        _register_face(_FACE_OF_FONT[font_name])
+    return pdfmetrics.getFont(font_name).face.charToGlyph
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    """Whether ``font_name`` draws ``char`` (registering our face of that name if it is not yet)."""
+    return ord(char) in _glyphs(font_name)
 
 
 def _face_for(char: str) -> _Face | None:

@@ -15,13 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from .fonts import BOLD, REGULAR, markup, register_fonts
+from .fonts import BOLD, REGULAR, has_glyph, markup, register_fonts
 
 __all__ = [
     "BODY_SIZE", "CELL_PADDING", "FOOTER_SPACE", "FOOT_BASELINE", "FRAME", "GRID", "HANGING_ROOM",
@@ -91,14 +92,112 @@ def number(value: int | float | Decimal | None) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
 
 
-def para(text: str, st: ParagraphStyle, *, bold: bool = False) -> Paragraph:
+def para(text: str, st: ParagraphStyle, *, bold: bool = False) -> Flowable:
     """A paragraph of plain text (escaped, with per-character font fallback)."""
-    return Paragraph(markup(text, bold=bold or st.fontName == BOLD), st)
+    return PlainText((text,) if text else (), st, bold=bold)
 
 
-def lines(text: str, st: ParagraphStyle) -> Paragraph:
+def lines(text: str, st: ParagraphStyle) -> Flowable:
     """Line breaks kept: block titles are written two characters per line."""
-    return Paragraph("<br/>".join(markup(line, bold=st.fontName == BOLD) for line in text.split("\n")), st)
+    return PlainText(tuple(text.split("\n")) if text else (), st)
+
+
+class PlainText(Flowable):
+    """What ``Paragraph`` would print for plain text, without its cost when no line has to wrap.
+
+    Most cells of the forms hold a name, a date or a label that fits on its line. ``Paragraph`` parses
+    its markup, breaks lines character by character and draws through a text object, three times over in
+    a table (measure, lay out, draw); that was most of the time a 申请表 took. When every line fits the
+    width and every character is in the main face, this draws each line where ``Paragraph`` puts it (the
+    same font, size, colour, leading and alignment); otherwise, for text that wraps, a fallback font run,
+    repeated spaces or a style it does not know, it hands everything to a ``Paragraph``.
+    """
+
+    def __init__(self, texts: tuple[str, ...], st: ParagraphStyle, *, bold: bool = False):
+        super().__init__()
+        self.texts, self.style, self.bold = texts, st, bold
+        self._paragraph: Paragraph | None = None
+        self._fits_at: float | None = None  # the last width found to hold every line
+        self._plain = bool(texts) and _plain_style(st) and all(map(_plain_line, texts))
+
+    def paragraph(self) -> Paragraph:
+        if self._paragraph is None:
+            bold = self.bold or self.style.fontName == BOLD
+            self._paragraph = Paragraph("<br/>".join(markup(t, bold=bold) for t in self.texts), self.style)
+        return self._paragraph
+
+    def _fits(self, width: float) -> bool:
+        if not self._plain:
+            return False
+        if width == self._fits_at:
+            return True
+        st = self.style
+        room = width - st.leftIndent - st.rightIndent
+        # Paragraph starts a new line once a character would pass the width (textsplit.dumbSplit); the
+        # margin keeps text within a rounding error of it on Paragraph's side.
+        fits = all(stringWidth(t, st.fontName, st.fontSize) <= room - (st.firstLineIndent if i == 0 else 0) - 0.01
+                   for i, t in enumerate(self.texts))
+        if fits:
+            self._fits_at = width
+        return fits
+
+    def wrap(self, available_width, available_height):
+        if not self.texts:  # an empty Paragraph: no lines, no height
+            self.width, self.height = available_width, 0
+            return self.width, self.height
+        if not self._fits(available_width):
+            self.width, self.height = self.paragraph().wrap(available_width, available_height)
+            return self.width, self.height
+        self.width, self.height = available_width, len(self.texts) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return self.paragraph().split(available_width, available_height)
+
+    def minWidth(self):  # noqa: N802 - ReportLab's name
+        return self.paragraph().minWidth()
+
+    def getPlainText(self, identify=None):  # noqa: N802
+        return "\n".join(self.texts)
+
+    def draw(self):
+        if not self.texts:
+            return
+        if not self._fits(self.width):
+            self.paragraph().drawOn(self.canv, 0, 0)
+            return
+        st, c = self.style, self.canv
+        c.saveState()
+        c.setFillColor(st.textColor)
+        c.setFont(st.fontName, st.fontSize, st.leading)
+        room = self.width - st.leftIndent - st.rightIndent
+        y = self.height - st.fontSize  # Paragraph's first baseline (rl_config.paraFontSizeHeightOffset)
+        for i, text in enumerate(self.texts):
+            indent = st.firstLineIndent if i == 0 else 0
+            x = st.leftIndent + indent
+            if st.alignment != TA_LEFT:
+                spare = room - indent - stringWidth(text, st.fontName, st.fontSize)
+                x += spare / 2 if st.alignment == TA_CENTER else spare
+            c.drawString(x, y, text)
+            y -= st.leading
+        c.restoreState()
+
+
+def _plain_style(st: ParagraphStyle) -> bool:
+    """Styles whose lines ``PlainText`` draws as ``Paragraph`` does: aligned left, centred or right, no
+    border, background, dot leaders, case change, shaping or automatic leading."""
+    return (st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT) and st.wordWrap in ("CJK", None)
+            and not st.backColor and not (st.borderWidth and st.borderColor)
+            and getattr(st, "autoLeading", "") in ("", "off", None) and not st.endDots
+            and not st.textTransform and not getattr(st, "shaping", 0))
+
+
+def _plain_line(text: str) -> bool:
+    """One line ``Paragraph`` prints as it stands: no leading, trailing or repeated spaces, no other white
+    space (which ``Paragraph`` treats in its own ways), every character in the main face (else
+    ``markup`` switches fonts)."""
+    return (bool(text) and text == text.strip() and "  " not in text
+            and all(char == " " or (not char.isspace() and has_glyph(REGULAR, char)) for char in text))
 
 
 # --- the declarative grid ---------------------------------------------------------------------------
