@@ -37,7 +37,6 @@ def review_queue_rows(qs: QuerySet, progress: Callable[[int, int], None] | None 
     states = _labels(application, "state")
     columns = qs.values_list("number", "name", "confirmation_point__name", "cert_type", KT("evaluation__kind"),
                              KT("evaluation__proposal"), "conclusion", "conclusion_reason", "state")
-    n = 0
     for n, (number, name, unit, cert_type, kind, proposal, conclusion, reason, state) in enumerate(
             columns.iterator(chunk_size=2000), start=1):
         yield [number, name, unit, cert_types.get(cert_type, cert_type), KIND_LABELS.get(kind or "", ""),
