@@ -47,8 +47,9 @@ switched to `final` inside a transaction that is rolled back."""),
 New teachers of the district written into workbooks of at most 20,000 rows (the product refuses more per
 sheet: `tqr.teachers.imports.MAX_ROWS`, '请分批导入'), then `preview_import` and `preview_import` +
 `import_commit` of all of them, against python-calamine's bare `to_python()` of the same files. Export:
-100,000 applications of the city-sized round through `tqr.documents.xlsx.build_xlsx` (query included)
-against a bare xlsxwriter `write_row` of the same rows."""),
+the first 100,000 rows of the city-sized round's review queue (its district reviewer's) through the
+product's `tqr.reviews.exports.review_queue_xlsx` (query included) against a bare xlsxwriter `write_row`
+of the same cells."""),
     ("The round (`pg.simulate_round.*`)", """\
 `manage.py simulate_round --teachers N --json` on a fresh PostgreSQL database, as a subprocess: wall time
 and peak RSS (it includes `load_demo`). 50,000 teachers does not fit in the 20-minute budget: the row

@@ -7,7 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import teacher
-from tqr.campaigns.evaluation import build_case, evaluate_round, evaluate_teacher, reevaluate_teacher
+from tqr.campaigns.evaluation import (
+    FACT_RELATIONS,
+    build_case,
+    evaluate_round,
+    evaluate_teacher,
+    load_records,
+    reevaluate_teacher,
+)
 from tqr.campaigns.models import TeacherEvaluation
 from tqr.rules.engine import evaluate_dict
 from tqr.teachers.models import Certificate, Interruption, TrainingRecord
@@ -97,3 +104,24 @@ def test_evaluating_a_round_takes_a_constant_number_of_queries(world):
     with CaptureQueriesContext(connection) as more:
         evaluate_round(world.round_a)
     assert len(more) == len(few)
+
+
+def test_it_can_evaluate_only_some_teachers_of_the_round(world):
+    counts = evaluate_round(world.round_a, teacher_ids=[world.teacher_a2.pk, world.teacher_c.pk])
+    assert counts == {"created": 1}  # 赵六 teaches in the other district: not this round's
+    assert list(TeacherEvaluation.objects.values_list("teacher", flat=True)) == [world.teacher_a2.pk]
+    alone = TeacherEvaluation.objects.get().result
+    TeacherEvaluation.objects.all().delete()
+    evaluate_round(world.round_a)
+    assert TeacherEvaluation.objects.get(teacher=world.teacher_a2).result == alone
+
+
+def test_the_records_read_for_many_teachers_are_those_the_teacher_has(world):
+    Interruption.objects.create(teacher=world.teacher_a2, start_date=date(world.round_a.year - 2, 3, 1),
+                                end_date=date(world.round_a.year - 2, 9, 30))
+    teachers = [world.teacher_a1, world.teacher_a2, world.teacher_b]
+    records = load_records([t.pk for t in teachers])
+    for t in teachers:
+        for name in FACT_RELATIONS:
+            assert getattr(records[t.pk], name) == list(getattr(t, name).all())
+        assert build_case(world.round_a, t, records=records[t.pk]) == build_case(world.round_a, t)

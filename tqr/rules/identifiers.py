@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 __all__ = [
     "CERT_TYPES",
@@ -88,6 +89,8 @@ def normalise(value: str) -> str:
     """Fold full-width characters to ASCII, drop whitespace and pasted hyphens, upper-case (x → X)."""
     if not isinstance(value, str):
         raise TypeError(f"expected str, got {type(value).__name__}")
+    if value.isascii() and value.isalnum():
+        return value.upper()  # nothing to fold or drop: most values, checked per cell in imports of 100,000 rows
     folded = unicodedata.normalize("NFKC", value).translate(_DROP)
     return "".join(ch for ch in folded if not ch.isspace()).upper()
 
@@ -104,7 +107,7 @@ def resident_id_check_char(first17: str) -> str:
     """GB 11643 check character for the first 17 digits: weighted sum mod 11 indexes "10X98765432"."""
     if not isinstance(first17, str) or not _DIGITS17_RE.fullmatch(first17):
         raise ValueError("first17 must be exactly 17 ASCII digits")
-    total = sum(int(ch) * weight for ch, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _ID_WEIGHTS))  # 17 digits, as checked above
     return _ID_CHECK_CHARS[total % 11]
 
 

@@ -187,7 +187,9 @@ def _check_entries(archive: zipfile.ZipFile) -> None:
 
 def _fold(text: str) -> str:
     """Compare what people type loosely: full-width → ASCII, no spaces."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    folded = unicodedata.normalize("NFKC", text)
+    # Most cells have no space at all (isalnum): no need to look at each character.
+    return folded if folded.isalnum() else "".join(ch for ch in folded if not ch.isspace())
 
 
 def _choices(text_choices, shown: Sequence[str] | None = None, aliases: Mapping[str, str] | None = None):
@@ -957,8 +959,9 @@ def _write(plan: _Plan) -> None:
 
 
 def _evaluate(plan: _Plan) -> dict[str, int]:
-    """The rules' view of the affected teachers in the latest round of each district they belong to."""
-    from tqr.campaigns.evaluation import district_teachers, evaluate_round
+    """The rules' view of the affected teachers (and only them) in the latest round of each district they
+    belong to."""
+    from tqr.campaigns.evaluation import evaluate_round
     from tqr.campaigns.models import Round
 
     totals: Counter = Counter()
@@ -967,10 +970,8 @@ def _evaluate(plan: _Plan) -> dict[str, int]:
         return {}
     for district_id in sorted(plan.districts):
         round_ = Round.objects.filter(district_id=district_id).order_by("-year").first()
-        if round_ is None:
-            continue
-        for chunk in _chunks(ids):
-            totals.update(evaluate_round(round_, teachers=district_teachers(round_).filter(pk__in=chunk)))
+        if round_ is not None:
+            totals.update(evaluate_round(round_, teacher_ids=ids))
     return dict(totals)
 
 
