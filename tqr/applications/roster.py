@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -12,7 +14,7 @@ from tqr.applications.models import Application
 from tqr.campaigns.models import Round, TeacherEvaluation
 from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS, SCOPE_REASONS
 from tqr.rules.flow import STATE_LABELS, State
-from tqr.teachers.models import TeacherProfile
+from tqr.teachers.models import PostLevel, TeacherProfile
 
 FILTERS: dict[str, str] = {
     "all": "全部",
@@ -25,13 +27,39 @@ FILTERS: dict[str, str] = {
     "out": "不在注册范围",
 }
 SORTS = {"name": "姓名", "state": "状态", "submitted": "提交时间"}
+STATE_FILTERS = frozenset(FILTERS) - {"all", "due", "not_applied", "out"}  # the filters that are a state
 
 
-@dataclass
+class RosterTeacher(NamedTuple):
+    pk: int
+    name: str
+    id_masked: str
+    post_level: str
+    subject: str
+    unit_id: int | None
+    seconded_from_id: int | None
+    post_level_label: str
+
+
+class RosterEvaluation(NamedTuple):
+    valid: bool
+    in_scope: bool | None
+    scope_reason: str
+    kind: str
+    proposal: str
+
+
+class RosterApplication(NamedTuple):
+    pk: int
+    state: str
+    submitted_at: datetime | None
+
+
+@dataclass(slots=True)
 class RosterRow:
-    teacher: TeacherProfile
-    evaluation: TeacherEvaluation | None
-    application: Application | None
+    teacher: RosterTeacher
+    evaluation: RosterEvaluation | None
+    application: RosterApplication | None
 
     @property
     def due(self) -> bool:
@@ -64,27 +92,38 @@ class RosterRow:
     def state_label(self) -> str:
         return STATE_LABELS[State(self.application.state)] if self.application else "未报名"
 
+    def tabs(self) -> list[str]:
+        """The roster's filters (FILTERS) that show this row."""
+        state, due = self.state, self.due
+        tabs = ["all", "due" if due else "out"]
+        if due and state in ("none", State.DRAFT):
+            tabs.append("not_applied")
+        if state in STATE_FILTERS:
+            tabs.append(state)
+        return tabs
+
     def matches(self, key: str) -> bool:
-        if key == "all":
-            return True
-        if key == "due":
-            return self.due
-        if key == "not_applied":
-            return self.due and self.state in ("none", State.DRAFT)
-        if key == "out":
-            return not self.due
-        return self.state == key
+        return key in self.tabs()
 
 
 def roster(round_: Round, unit, *, key: str = "all", q: str = "", sort: str = "name") -> tuple[list[RosterRow], Counter]:
-    teachers = list(
-        TeacherProfile.objects.filter(Q(unit=unit) | Q(seconded_from=unit)).select_related("unit", "user")
-        .order_by("name")
-    )
-    evaluations = {e.teacher_id: e for e in TeacherEvaluation.objects.filter(round=round_, teacher__in=teachers)}
-    applications = {a.teacher_id: a for a in Application.objects.filter(round=round_, teacher__in=teachers)}
+    """The rows carry only what the roster shows (page, export, API), read as tuples: no model objects, so
+    neither the encrypted ID number (shown masked), the evaluations' full results nor the applications' JSON
+    columns are read and decoded for each teacher (finding 3). Reminders read the addresses themselves."""
+    post_levels = {value: str(label) for value, label in PostLevel.choices}
+    school = TeacherProfile.objects.filter(Q(unit=unit) | Q(seconded_from=unit))
+    teachers = [RosterTeacher(*t, post_levels.get(t[3], t[3])) for t in school.order_by("name", "id").values_list(
+        "id", "name", "id_masked", "post_level", "subject", "unit_id", "seconded_from_id")]
+    ids = [t.pk for t in teachers]  # a list, not a subquery: PostgreSQL then reads (round, teacher) by index
+    evaluations = {e[0]: RosterEvaluation(*e[1:]) for e in TeacherEvaluation.objects.filter(
+        round=round_, teacher_id__in=ids).values_list("teacher_id", "valid", "in_scope", "scope_reason", "kind",
+                                                      "proposal")}
+    applications = {a[0]: RosterApplication(*a[1:]) for a in Application.objects.filter(
+        round=round_, teacher_id__in=ids).values_list("teacher_id", "id", "state", "submitted_at")}
     rows = [RosterRow(t, evaluations.get(t.pk), applications.get(t.pk)) for t in teachers]
-    counts = Counter({k: sum(r.matches(k) for r in rows) for k in FILTERS})
+    counts = Counter(dict.fromkeys(FILTERS, 0))
+    for r in rows:
+        counts.update(r.tabs())
     if key in FILTERS:
         rows = [r for r in rows if r.matches(key)]
     if q:

@@ -180,6 +180,9 @@ def send_reminders(*, round_: Round, teachers, actor, now: datetime | None = Non
     from tqr.notifications.services import Recipient, notify
 
     now = now or timezone.now()
+    # The roster's teachers carry only the columns it shows: the addresses and accounts are read here, at once.
+    found = TeacherProfile.objects.select_related("user").in_bulk([t.pk for t in teachers])
+    teachers = [found[t.pk] for t in teachers if t.pk in found]
     recent = set(Reminder.objects.filter(round=round_, sent_at__gt=now - REMINDER_GAP,
                                          teacher__in=teachers).values_list("teacher_id", flat=True))
     sent = skipped = 0

@@ -47,44 +47,97 @@ class QueueFilter:
                    sort=text("sort") if text("sort") in SORTS else "unit")
 
 
-def queue(user, round_: Round, f: QueueFilter) -> QuerySet[Application]:
-    qs = (visible_applications(user).filter(round=round_, state__in=QUEUE_STATES)
-          .select_related("confirmation_point", "teacher", "reviewed_by")
-          .annotate(proposal=KT("evaluation__proposal"), kind=KT("evaluation__kind")))
+def _in_round(user, round_: Round) -> QuerySet[Application]:
+    # visible_applications() selects the round and the teacher with every row: the queue shows neither, and
+    # joining 10,000 applications to the wide teacher profiles was most of the page's time (finding 2b).
+    return visible_applications(user).select_related(None).filter(round=round_, state__in=QUEUE_STATES)
+
+
+def _matches(f: QueueFilter) -> Q:
+    """The filters as one condition (on the queue annotated with `proposal`)."""
+    q = Q()
     if f.unit:
-        qs = qs.filter(confirmation_point_id=f.unit)
-    if f.unit_kind:
-        qs = qs.filter(confirmation_point__kind=f.unit_kind)
+        q &= Q(confirmation_point_id=f.unit)
+    if f.unit_kind:  # a subquery, not a join: the aggregate in queue_counts must keep every row
+        q &= Q(confirmation_point__in=Organisation.objects.filter(kind=f.unit_kind).values("pk"))
     if f.cert_type:
-        qs = qs.filter(cert_type=f.cert_type)
+        q &= Q(cert_type=f.cert_type)
     if f.kind:
-        qs = qs.filter(evaluation__kind=f.kind)
+        q &= Q(evaluation__kind=f.kind)
     if f.proposal:
-        qs = qs.filter(evaluation__proposal=f.proposal)
+        q &= Q(evaluation__proposal=f.proposal)
     if f.reviewed == "yes":
-        qs = qs.filter(state__in=REVIEWED_STATES)
+        q &= Q(state__in=REVIEWED_STATES)
     elif f.reviewed == "no":
-        qs = qs.filter(state=State.CONFIRMED)
+        q &= Q(state=State.CONFIRMED)
     if f.disagreement:
         # A conclusion that differs from what the rules proposed (needs_review never equals a conclusion).
-        qs = qs.exclude(conclusion="").exclude(conclusion=F("proposal"))
+        q &= ~Q(conclusion="") & ~Q(conclusion=F("proposal"))
     if f.q:
-        qs = qs.filter(Q(name__contains=f.q) | Q(number__contains=f.q))
-    return qs.order_by(*SORTS[f.sort])
+        q &= Q(name__contains=f.q) | Q(number__contains=f.q)
+    return q
 
 
-def queue_counts(user, round_: Round) -> dict[str, int]:
-    base = visible_applications(user).filter(round=round_, state__in=QUEUE_STATES)
+def queue(user, round_: Round, f: QueueFilter) -> QuerySet[Application]:
+    """The round's queue, filtered and sorted: every row with its confirmation point (the export, the API)."""
+    return (_in_round(user, round_).select_related("confirmation_point")
+            .annotate(proposal=KT("evaluation__proposal"), kind=KT("evaluation__kind"))
+            .filter(_matches(f)).order_by(*_order(f.sort)))
+
+
+def _order(sort: str) -> tuple[str, ...]:
+    # The id last: rows that tie on the sort keep one order, so no row is on two pages or on none.
+    order = SORTS[sort]
+    return order if order[-1] == "id" else (*order, "id")
+
+
+def queue_counts(user, round_: Round, f: QueueFilter | None = None) -> dict[str, int]:
+    """The round's counts in one aggregate; with a filter, also how many rows it selects (`matching`)."""
+    base = _in_round(user, round_)
+    extra = {}
+    if f is not None and f != QueueFilter(sort=f.sort):
+        base = base.annotate(proposal=KT("evaluation__proposal"))
+        extra["matching"] = Count("id", filter=_matches(f))
     c = base.aggregate(total=Count("id"), reviewed=Count("id", filter=Q(state__in=REVIEWED_STATES)),
                        qualified=Count("id", filter=Q(conclusion="qualified")),
                        deferred=Count("id", filter=Q(conclusion="deferred")),
-                       unqualified=Count("id", filter=Q(conclusion="unqualified")))
+                       unqualified=Count("id", filter=Q(conclusion="unqualified")), **extra)
     c["pending"] = c["total"] - c["reviewed"]
+    if f is not None:
+        c.setdefault("matching", c["total"])
     return c
 
 
-def page(qs, number: str | int | None, per_page: int = 50):
-    return Paginator(qs, per_page).get_page(number)
+PER_PAGE = 50
+# The columns a row of the page shows (templates/reviews/queue.html).
+ROW_FIELDS = ("id", "number", "name", "state", "cert_type", "conclusion", "evaluation", "confirmation_point__name",
+              "confirmation_point__short_name")
+
+
+class _KeysFirst:
+    """What the paginator slices: the page's keys in the queue's order (a narrow sort, no wide rows), then
+    only those rows with only the columns shown. The count is given (from `queue_counts`)."""
+
+    def __init__(self, qs: QuerySet[Application], count: int):
+        self.qs, self._count = qs, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, s: slice) -> list[Application]:
+        ids = list(self.qs.values_list("pk", flat=True)[s])
+        rows = {a.pk: a for a in Application.objects.filter(pk__in=ids).select_related("confirmation_point")
+                .only(*ROW_FIELDS).annotate(proposal=KT("evaluation__proposal"), kind=KT("evaluation__kind"))}
+        return [rows[pk] for pk in ids]
+
+
+def queue_page(user, round_: Round, f: QueueFilter, number: str | int | None):
+    """One page of the queue and the counts: three queries whatever the page (the aggregate, the keys, the rows)."""
+    counts = queue_counts(user, round_, f)
+    return Paginator(_KeysFirst(queue(user, round_, f), counts["matching"]), PER_PAGE).get_page(number), counts
 
 
 def district_units(round_: Round):

@@ -20,11 +20,12 @@ from tqr.audit.services import record
 from tqr.campaigns.selectors import units_for_administrators
 from tqr.core.downloads import attachment_response
 from tqr.core.jobs import job_start
+from tqr.core.links import url_for_id
 from tqr.documents.xlsx import XLSX_TYPE
 from tqr.reviews import exports, services
 from tqr.reviews.models import Notice, Objection
-from tqr.reviews.queue import PROPOSALS, SORTS, QueueFilter, district_units, page, queue, queue_counts
-from tqr.rules.codes import KIND_LABELS
+from tqr.reviews.queue import PROPOSALS, SORTS, QueueFilter, district_units, queue, queue_counts, queue_page
+from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS
 from tqr.rules.flow import State
 from tqr.teachers.models import CertificateType, Conclusion
 
@@ -52,12 +53,36 @@ def review_queue(request, round_id: int):
             return redirect("job_detail", job_id=job.pk)
         return attachment_response(HttpResponse(exports.review_queue_xlsx(round_, qs), content_type=XLSX_TYPE),
                                    exports.filename(round_))
+    page, counts = queue_page(request.user, round_, f, request.GET.get("page"))
+    may_review = can(request.user, "round.review", round_)
     return render(request, "reviews/queue.html", {
-        "round": round_, "page": page(qs, request.GET.get("page")), "f": f, "counts": queue_counts(request.user, round_),
-        "units": district_units(round_), "unit_kinds": Organisation.Kind.choices[2:],
+        "round": round_, "page": page, "lines": _queue_lines(page, may_review), "f": f, "counts": counts,
+        "units": [(pk, short_name or name, pk == f.unit)
+                  for pk, name, short_name in district_units(round_).values_list("pk", "name", "short_name")],
+        "unit_kinds": Organisation.Kind.choices[2:],
         "cert_types": CertificateType.choices, "kinds": KIND_LABELS, "proposals": PROPOSALS, "sorts": SORTS,
-        "may_review": can(request.user, "round.review", round_), "query": _query_without(request, "page", "format"),
+        "may_review": may_review, "query": _query_without(request, "page", "format"),
     })
+
+
+def _queue_lines(applications, may_review: bool) -> list[dict]:
+    """What each line of the queue prints, worked out once per page: labels looked up in plain dicts (a
+    get_FOO_display() translates every choice of the field), the link built without a {% url %} per line."""
+    cert_types, conclusions = dict(CertificateType.choices), dict(Conclusion.choices)
+    url = url_for_id("review_application")
+    lines = []
+    for a in applications:
+        reviewable = may_review and a.state == State.CONFIRMED
+        lines.append({
+            "pk": a.pk, "name": a.name, "unit": a.confirmation_point.display_name if a.confirmation_point else "",
+            "cert_type": cert_types.get(a.cert_type, a.cert_type), "kind": KIND_LABELS.get(a.kind, a.kind),
+            "proposal": a.proposal, "proposal_label": OUTCOME_LABELS.get(a.proposal, a.proposal),
+            "reasons": [(r.get("code", ""), r.get("message", "")) for r in (a.evaluation or {}).get("reasons") or ()],
+            "conclusion": a.conclusion, "conclusion_label": conclusions.get(a.conclusion, a.conclusion),
+            "differs": a.conclusion != a.proposal, "selectable": reviewable and a.proposal == "qualified",
+            "reviewable": reviewable, "url": url(a.pk),
+        })
+    return lines
 
 
 def _query_without(request, *keys) -> str:
