@@ -291,12 +291,13 @@ def _transition(*, application: Application, action: str, actor, note: str, vers
                                    codes=codes)
     app.save()
     _history(app, actor, action, before=before, note=note, changes=changes)
-    record(f"application.{action}", actor=actor, obj=app,
-           data={"from": before, "to": app.state, "note": note, **changes})
     if action in NOTIFY:
         from tqr.notifications.services import notify
 
         notify(NOTIFY[action], application=app)  # rows written with the change; delivery after the commit
+    # Last: the audit row takes the chain's lock, held until the commit (bench/findings.md, finding 8).
+    record(f"application.{action}", actor=actor, obj=app,
+           data={"from": before, "to": app.state, "note": note, **changes})
     return app
 
 
@@ -336,12 +337,12 @@ def application_transition_many(*, applications, action: str, actor, note: str |
                                   data={"from": before, "to": app.state, "note": text, **changes}))
     Application.objects.bulk_update(apps, TRANSITION_FIELDS, batch_size=500)
     ApplicationEvent.objects.bulk_create(history, batch_size=500)
-    record_many(events)
     if action in NOTIFY:
         from tqr.notifications.services import notify
 
         for app in apps:
             notify(NOTIFY[action], application=app)
+    record_many(events)  # last: the chain's lock is held from here to the commit (finding 8)
     return apps
 
 

@@ -5,7 +5,8 @@ Each application goes through the same checks and in-memory changes as in the se
 history rows, audit rows and notifications; only the writes are gathered: rows are read once per chunk
 (facts prefetched, so `build_case` costs no query), the applications written with one `bulk_update`, the
 history with one `bulk_create`, the audit rows chained in one pass (`record_many`). Notifications go
-through `notify` itself, one call per application, after the rows it describes are written.
+through `notify` itself, one call per application, after the rows it describes are written; the
+audit rows last, as in the services, so that the chain's lock is held for the shortest time.
 
 tests/demo/test_batch.py compares a round simulated this way with one simulated through the services.
 """
@@ -74,9 +75,9 @@ class Writes:
             app.updated_at = now  # auto_now, which bulk_update does not set
         Application.objects.bulk_update(list(self.apps.values()), self.fields, batch_size=CHUNK)
         ApplicationEvent.objects.bulk_create(self.history, batch_size=CHUNK)
-        record_many(self.audit)
         for event, app in self.notify:
             notify(event, application=app)
+        record_many(self.audit)  # last: the chain's lock is held from here to the commit
 
 
 def loaded_round(round_: Round) -> Round:
