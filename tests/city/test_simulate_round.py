@@ -22,3 +22,10 @@ def test_a_simulated_round_goes_through_every_phase_and_the_statistics_agree(cap
     total = total_statistics(list(unit_statistics(round_, units).values()))
     assert total["confirmed"] == out["states"]["final"]
     assert {k: v for k, v in total["by_conclusion"].items() if v} == out["conclusions"]
+
+
+def test_fifty_thousand_teachers_are_spread_over_the_units_the_demo_district_has():
+    from tqr.city.management.commands.simulate_round import units
+
+    # load_demo refuses more than 163 units of 黔江区; the bench's 50,000 teachers asked for 1,428.
+    assert units(50_000) == 160 and units(5_000) == 142 and units(100) == 15

@@ -117,6 +117,17 @@ def application_check(*, application: Application, checklist: dict[str, bool], n
                       actor, version: int | None = None) -> Application:
     """The school records what it verified against the originals; no state change."""
     app = services._locked(application, version)
+    changes = apply_check(app, checklist=checklist, note=note, choices=choices, actor=actor)
+    app.save()
+    services._history(app, actor, "check", before=app.state, changes=changes)
+    record("application.check", actor=actor, obj=app, data={"unchecked": unchecked_items(app)})
+    return app
+
+
+def apply_check(app: Application, *, checklist: dict[str, bool], note: str, choices: dict[str, str], actor) -> dict:
+    """Check and record the school's verification on `app` in memory (nothing is written); returns the
+    changes for the history. `application_check` calls it on the locked row; the demo's batched round on
+    preloaded rows."""
     if services.actor_kind(actor, app) != services.Actor.SCHOOL:
         raise ApplicationError("只有该申请现场确认点的注册管理员可以核验材料", code="wrong_actor", status=403)
     if app.state not in (State.SUBMITTED,):
@@ -127,13 +138,10 @@ def application_check(*, application: Application, checklist: dict[str, bool], n
     app.confirmed_facts = confirmed_facts(app, choices)
     app.version += 1
     services.refresh_evaluation(app)
-    app.save()
-    services._history(app, actor, "check", before=app.state, changes={
+    return {
         "checklist": [before["checklist"], app.checklist],
         **({"facts": [before["facts"], app.confirmed_facts]} if before["facts"] != app.confirmed_facts else {}),
-    })
-    record("application.check", actor=actor, obj=app, data={"unchecked": unchecked_items(app)})
-    return app
+    }
 
 
 # --- Bulk ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tqr.applications.models import Application
-from tqr.applications.services import ApplicationError, application_transition
+from tqr.applications.services import ApplicationError, application_transition, application_transition_many
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
@@ -201,21 +201,36 @@ def final_approve(*, round_: Round, actor, day: date | None = None) -> FinalAppr
     apps = list(Application.objects.filter(round=round_, state=State.REPORTED).select_related("teacher"))
     prefix = f"{round_.district.code[-3:]}{str(round_.year)[-2:]}"
     certificates = {c.number: c for c in Certificate.objects.filter(number__in=[a.certificate_number for a in apps])}
+    apps = application_transition_many(applications=apps, action="finalise", actor=actor, day=day,
+                                       note=lambda app: f"终审通过，注册结论：{app.get_conclusion_display()}")
+    # Each teacher's registration of this year (created, or updated if one was entered for this year).
+    registrations = {r.teacher_id: r for r in RegistrationRecord.objects.select_for_update().filter(
+        teacher_id__in=[a.teacher_id for a in apps], year=round_.year)}
+    new_registrations = []
+    for app in apps:
+        qualified = app.conclusion == "qualified"
+        registration = registrations.get(app.teacher_id)
+        if registration is None:
+            registration = registrations[app.teacher_id] = RegistrationRecord(teacher=app.teacher, year=round_.year)
+            new_registrations.append(registration)
+        registration.round = round_
+        registration.certificate = certificates.get(app.certificate_number)
+        registration.kind = (app.evaluation or {}).get("kind") or "first"
+        registration.conclusion = app.conclusion
+        registration.valid_from = valid_from if qualified else None
+        registration.valid_until = valid_until if qualified else None
+    RegistrationRecord.objects.bulk_update(
+        [r for r in registrations.values() if r.pk is not None],
+        ["round", "certificate", "kind", "conclusion", "valid_from", "valid_until"], batch_size=500)
+    RegistrationRecord.objects.bulk_create(new_registrations, batch_size=500)
+    stickered = set(Sticker.objects.filter(application__in=apps).values_list("application_id", flat=True))
+    Sticker.objects.bulk_create([Sticker(application=app, registration=registrations[app.teacher_id],
+                                         code=new_code(prefix)) for app in apps if app.pk not in stickered],
+                                batch_size=500)
     counts: dict[str, int] = {}
     for app in apps:
-        app = application_transition(application=app, action="finalise", actor=actor, day=day,
-                                     note=f"终审通过，注册结论：{app.get_conclusion_display()}")
-        qualified = app.conclusion == "qualified"
-        registration, _ = RegistrationRecord.objects.update_or_create(
-            teacher=app.teacher, year=round_.year,
-            defaults={"round": round_, "certificate": certificates.get(app.certificate_number),
-                      "kind": (app.evaluation or {}).get("kind") or "first", "conclusion": app.conclusion,
-                      "valid_from": valid_from if qualified else None,
-                      "valid_until": valid_until if qualified else None})
-        Sticker.objects.get_or_create(application=app, defaults={"registration": registration,
-                                                                 "code": new_code(prefix)})
         counts[app.conclusion] = counts.get(app.conclusion, 0) + 1
-        notify("final", application=app, context={"registration": registration})
+        notify("final", application=app, context={"registration": registrations[app.teacher_id]})
     approval = FinalApproval.objects.create(round=round_, approved_by=actor, valid_from=valid_from,
                                             valid_until=valid_until, counts={"total": len(apps), **counts})
     record("round.final_approve", actor=actor, obj=approval, data=approval.counts)

@@ -183,11 +183,18 @@ class _Registry:
         key = (legacy, year, province, body, type_digit, gender_digit)
         serial = self.serials.get(key) or rng.randint(1, 1500)
         serial += rng.randint(1, 37)
-        self.serials[key] = serial
-        if legacy:
-            # 15-digit numbers of the first certifications: year, province, body, serial [assumed layout].
-            return f"{year}{province}{body}{serial:06d}"
-        return make_certificate_number(year, province, body, type_digit, gender_digit, serial)
+        while True:
+            if legacy:
+                # 15-digit numbers of the first certifications: year, province, body, serial [assumed layout].
+                number = f"{year}{province}{body}{serial:06d}"
+            else:
+                number = make_certificate_number(year, province, body, type_digit, gender_digit, serial)
+            # A legacy number carries neither type nor gender: two series can meet (at ~50,000 teachers).
+            if number not in self.ids:
+                self.ids.add(number)
+                self.serials[key] = serial
+                return number
+            serial += 1
 
 
 def _pick(rng: random.Random, weighted: Sequence[tuple]) -> object:

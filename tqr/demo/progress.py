@@ -190,21 +190,27 @@ def _city(round_: Round, to: Phase, today: date) -> None:
         city.stickers_mark(stickers=stickers, actor=district, field="district_archive_at")
 
 
-def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = None, share: float = 0.9) -> dict:
-    """Bring the round's applications to where they would stand in phase `to`. Idempotent per step."""
+def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = None, share: float = 0.9,
+            batched: bool = True) -> dict:
+    """Bring the round's applications to where they would stand in phase `to`. Idempotent per step.
+
+    `batched`: the per-teacher phases (apply, confirm, review) gather their writes per chunk of
+    applications (tqr.demo.batch: the same checks, rows and audit chain, ~20× fewer queries); False calls
+    the services once per application, as the pages do."""
+    from tqr.demo import batch
     today = today or timezone.localdate()
     reviewer = User.objects.filter(role=Role.DISTRICT_REVIEWER, organisation=round_.district).order_by("username").first()
     with transaction.atomic():
         _move(round_, Phase.APPLICATION, today)
         evaluate_round(round_)
-        _apply(round_, seed, _photo(), share)
+        (batch.apply if batched else _apply)(round_, seed, _photo(), share)
         if ORDER[to] >= ORDER[Phase.CONFIRMATION]:
             _move(round_, Phase.CONFIRMATION, today)
-            _confirm(round_, seed)
+            (batch.confirm if batched else _confirm)(round_, seed)
         if ORDER[to] >= ORDER[Phase.INITIAL_REVIEW]:
             _move(round_, Phase.INITIAL_REVIEW, today)
             school.process_deadlines(now=timezone.now() + timedelta(minutes=1))
-            _review(round_, reviewer)
+            (batch.review if batched else _review)(round_, reviewer)
         if ORDER[to] >= ORDER[Phase.NOTICE] and not hasattr(round_, "notice"):
             # The notice runs over the notice window of the final schedule: in the past when going further.
             final_notice = next(s for s in place_today(today, to) if s.phase == Phase.NOTICE)

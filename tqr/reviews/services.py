@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tqr.applications.models import Application
-from tqr.applications.services import ApplicationError, application_transition
+from tqr.applications.services import ApplicationError, application_transition, application_transition_many
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
 from tqr.rules.codes import KIND_LABELS
@@ -134,9 +134,8 @@ def notice_publish(*, notice, actor):
                     conclusion=CONCLUSION_LABELS[a.conclusion], distinguisher=marks.get(a.pk, ""))
         for i, a in enumerate(apps, start=1)
     )
-    for a in apps:
-        application_transition(application=a, action="publish", actor=actor,
-                               note=f"列入公示（{notice.start_date}—{notice.end_date}）")
+    application_transition_many(applications=apps, action="publish", actor=actor,
+                                note=f"列入公示（{notice.start_date}—{notice.end_date}）")
     notice.published_at, notice.published_by = timezone.now(), actor
     notice.save(update_fields=["published_at", "published_by"])
     record("notice.publish", actor=actor, obj=notice, data={"entries": len(apps)})
@@ -237,8 +236,7 @@ def report_to_city(*, round_: Round, actor):
     if CityReport.objects.filter(round=round_).exists():
         raise ValidationError("本年度初审数据已上报")
     apps = list(Application.objects.filter(round=round_, state=State.PUBLISHED))
-    for a in apps:
-        application_transition(application=a, action="report", actor=actor, note="上报市教师资格认定指导中心")
+    application_transition_many(applications=apps, action="report", actor=actor, note="上报市教师资格认定指导中心")
     counts = Counter(a.conclusion for a in apps)
     report = CityReport.objects.create(round=round_, submitted_by=actor,
                                        counts={"total": len(apps), **dict(counts)})
