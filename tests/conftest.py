@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 import tqr.urls  # noqa: F401 - build the URL conf and the API schemas before any test freezes the clock
 from tests.browser.support import (  # noqa: F401 - one Playwright per worker
@@ -13,8 +14,8 @@ from tests.factories import make_world
 
 # The suite runs on shared 2-core machines (CI runs it twice, other jobs beside it): generating inputs may be
 # slow there without anything being wrong with the test. Each property still runs its examples in full.
-settings.register_profile("tqr", suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("tqr")
+hypothesis_settings.register_profile("tqr", suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("tqr")
 
 
 @pytest.fixture(autouse=True, scope="session")
