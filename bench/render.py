@@ -239,7 +239,8 @@ figures `make bench` measured (`docs/performance.md`, `bench/results.json`). The
 - **PostgreSQL**: one primary for all writes, a streaming replica for failover, backups and heavy reads
   (exports, 附件3 for the city). **PgBouncer** in transaction mode in front, because N servers × workers ×
   persistent connections (`TQR_CONN_MAX_AGE`) would otherwise exceed `max_connections`; with PgBouncer in
-  transaction mode set `TQR_CONN_MAX_AGE=0` on the apps and let PgBouncer keep the server connections.
+  transaction mode set `TQR_PGBOUNCER=true` on the apps (no persistent connections of their own, no
+  server-side cursors, which would outlive the pooled transaction) and let PgBouncer keep the connections.
 - **Redis**: the cache and the public pages' rate limits must be shared (with a per-process cache every
   server would allow its own 60 requests a minute per address), and sessions are read from it.
 - **Workers** run the long jobs (the school's batch of 1,000 考核鉴定表, the archive) off the web servers.

@@ -149,9 +149,15 @@ TEMPLATES = [
 # Persistent connections (CONN_MAX_AGE) matter: without them pages ran 7x slower here.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tqr.sqlite3'}"
+# Behind PgBouncer in transaction pooling (docs/deployment.md) a connection is the pooler's, not ours: no
+# persistent connections by default, and no server-side cursors (a cursor outlives the transaction that
+# PgBouncer may hand to another client).
+PGBOUNCER = env_bool("TQR_PGBOUNCER", False)
 _db = dj_database_url.parse(
-    DATABASE_URL, conn_max_age=env_int("TQR_CONN_MAX_AGE", 600), conn_health_checks=True
+    DATABASE_URL, conn_max_age=env_int("TQR_CONN_MAX_AGE", 0 if PGBOUNCER else 600), conn_health_checks=True
 )
+if PGBOUNCER:
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": (
