@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve test test-fast check samples bench clean demo browsers
+.PHONY: setup run serve test test-fast check samples bench clean demo browsers messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ samples: setup  ## render every document and screenshot every page into build/sa
 
 bench: setup  ## benchmarks (issue 10): bench/results.json and docs/performance.md, under 20 minutes (BENCH_QUICK=1: small and short)
 	$(PY) bench/run.py
+
+# The English catalogue (docs/i18n.md): every msgid from tqr/ and templates/ into locale/en/LC_MESSAGES/django.po
+# (existing translations kept, vanished msgids dropped, one file reference per entry so diffs stay small), then
+# django.mo compiled beside it. Both are committed: running the site needs no gettext tools.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=build --ignore=bench --ignore=tests --ignore=scripts \
+	--ignore=docs --ignore=static --ignore=node_modules
+messages: setup  ## regenerate locale/en/LC_MESSAGES/django.po from the code and compile django.mo (needs GNU gettext)
+	$(PY) manage.py makemessages --locale=en --domain=django --no-obsolete --add-location=file --no-wrap $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --locale=en $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf build var/tqr.sqlite3* .pytest_cache

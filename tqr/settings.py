@@ -255,6 +255,11 @@ TQR_MAX_REQUEST_BYTES = env_int("TQR_MAX_REQUEST_BYTES", 12 * 1024 * 1024)  # a 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch (set_language) remembers the choice in this cookie, read by LocaleMiddleware.
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = os.environ.get("TQR_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from tqr.accounts import views as account_views
 from tqr.api.api import api
@@ -22,12 +24,15 @@ PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", 
 PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: public on purpose, rate-limited
 PUBLIC_URL_NAMES |= {"notification_unsubscribe"}  # 退订提醒: the signed token in the e-mail is the authority
 PUBLIC_URL_NAMES |= {"api:public_notice", "api:public_objection"}  # 公示 and its objections, as the pages
+PUBLIC_URL_NAMES |= {"set_language"}  # 界面语言: the switch on every page, the login page included
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Django's set_language, POST only: a GET changes nothing there and would only bounce to `next`.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("account/", include("tqr.accounts.urls")),
     path("account/otp/", include("tqr.accounts.otp_urls")),  # 两步验证 (a logged-in session, not yet verified)
     path("apply/", include("tqr.applications.urls")),

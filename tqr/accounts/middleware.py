@@ -30,8 +30,10 @@ THROTTLED_MESSAGE = "该网络地址登录失败次数过多，请一小时后�
 
 
 def _always_allowed(path: str) -> bool:
-    """Logout, the health check and static files: never held up by the checks below."""
-    return path in (reverse("logout"), reverse("healthz")) or path.startswith(settings.STATIC_URL)
+    """Logout, the health check, the language switch and static files: never held up by the checks below."""
+    return path in (reverse("logout"), reverse("healthz"), reverse("set_language")) or path.startswith(
+        settings.STATIC_URL
+    )
 
 
 def _two_factor_page(path: str) -> bool:

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -28,5 +29,8 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    # No context processors: the 500 page must render even when the database is the problem.
-    return HttpResponseServerError(render_to_string("errors/500.html"))
+    # No context processors: the 500 page must render even when the database is the problem. The request
+    # and a CSRF token (neither touches the database) are enough for the language switch.
+    return HttpResponseServerError(
+        render_to_string("errors/500.html", {"request": request, "csrf_token": get_token(request)})
+    )
