@@ -93,7 +93,7 @@ class Visit:
             self.goto("/login/")
             self.page.fill("#id_username", username)
             self.page.fill("#id_password", password)
-            self.click("button[type=submit]")
+            self.click("main button[type=submit]")
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)

@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "tqr.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tqr.accounts.middleware.SessionRenewMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tqr.core.middleware.ChosenLanguageMiddleware",  # the switch's choice, else zh-hans (never Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -14,9 +15,9 @@ from tqr.core import job_views
 from tqr.core import views as core_views
 from tqr.reviews import urls as review_urls
 
-admin.site.site_header = "TQR 系统管理"
-admin.site.site_title = "TQR 系统管理"
-admin.site.index_title = "机构、账号、注册年度与设置"
+admin.site.site_header = _("TQR 系统管理")
+admin.site.site_title = _("TQR 系统管理")
+admin.site.index_title = _("机构、账号、注册年度与设置")
 
 # URL names reachable without login (the route-coverage test in tests/test_routes.py reads this list).
 PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", "signup", "verify_email", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",

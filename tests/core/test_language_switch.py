@@ -83,3 +83,15 @@ def test_the_500_page_has_the_switch_without_touching_the_database(rf):
 def test_a_logged_in_page_has_the_switch(db, world, client_for):
     html = client_for("t_a1").get(reverse("home"), follow=True).content.decode()
     assert SWITCH.search(html)
+
+
+def test_the_browser_language_alone_does_not_switch_to_english(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("login"))
+    assert _lang(response) == "zh-hans"
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_an_unknown_language_in_the_cookie_falls_back_to_chinese(db):
+    client = Client()
+    client.cookies["django_language"] = "fr"
+    assert _lang(client.get(reverse("login"))) == "zh-hans"

@@ -17,16 +17,17 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tqr.accounts import lockout
 from tqr.accounts.passwords import password_expired
 from tqr.accounts.services import totp_device
 from tqr.accounts.signals import LOGIN_AT_SESSION_KEY
 
-MUST_CHANGE_DETAIL = "请先修改初始密码"
-EXPIRED_DETAIL = "密码已超过有效期，请先修改密码"
-TWO_FACTOR_DETAIL = "请先完成两步验证"
-THROTTLED_MESSAGE = "该网络地址登录失败次数过多，请一小时后再试，或联系本校注册管理员。"
+MUST_CHANGE_DETAIL = _("请先修改初始密码")
+EXPIRED_DETAIL = _("密码已超过有效期，请先修改密码")
+TWO_FACTOR_DETAIL = _("请先完成两步验证")
+THROTTLED_MESSAGE = _("该网络地址登录失败次数过多，请一小时后再试，或联系本校注册管理员。")
 
 
 def _always_allowed(path: str) -> bool:

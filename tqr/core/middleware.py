@@ -75,3 +75,29 @@ class RequestSizeLimitMiddleware:
             return HttpResponse(f"上传的内容过大（超过 {limit} MB），请压缩或拆分后重新上传。".encode(),
                                 status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware:
+    """The interface language: Simplified Chinese unless the visitor chose another with the switch.
+
+    Django's LocaleMiddleware would also follow the browser's Accept-Language, so a reviewer whose computer
+    is set to English would get English pages without asking; here only the choice made with the switch
+    (set_language's cookie) counts, and Chinese stays the default for everyone else (docs/i18n.md).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
