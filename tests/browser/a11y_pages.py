@@ -10,7 +10,8 @@ one browser context per role.
 - path: may use {round} (district A's round), {round_b}, {app} (张三's application), {app_draft} (王五's
   draft), {notice} (the notice's slug), {unit} (张三's school), {handover} and {source} (a data source).
 - phone=True: visited at 390 px as well as at desktop width; status: the HTTP status expected (a redirect
-  elsewhere fails, so that a stale entry is noticed).
+  elsewhere fails, so that a stale entry is noticed); fill/submit: send the form first and check the page
+  with its errors.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class Page:
     path: str
     phone: bool = False
     status: int = 200
+    # Fill these fields (selector → value) and click `submit`, then check the page that comes back: the
+    # forms with their validation errors showing.
+    fill: tuple[tuple[str, str], ...] = ()
+    submit: str = ""
 
 
 PAGES = [
@@ -57,6 +62,11 @@ PAGES = [
     Page("application", "anonymous", "/account/password/reset/link/"),
     Page("application", "anonymous", "/account/password/reset/link/MQ/bad-token/"),
     Page("application", "anonymous", "/lookup/", phone=True),
+    # The forms again, sent with mistakes: errors at the fields.
+    Page("application", "anonymous", "/login/", fill=(("#id_username", "nobody"),), submit="main button[type=submit]"),
+    Page("application", "anonymous", "/account/signup/", fill=(("#id_id_number", "500114198503140001"),),
+         submit="main button[type=submit]", phone=True),
+    Page("application", "anonymous", "/lookup/", submit="main button[type=submit]"),
     Page("application", "anonymous", "/no-such-page/", status=404),  # the 404 page
     Page("application", "teacher", "/", phone=True),
     Page("application", "teacher", "/rounds/{round}/"),
@@ -67,8 +77,14 @@ PAGES = [
     *[Page("application", "teacher_draft", f"/apply/{{round}}/step/{n}/", phone=n in (3, 6)) for n in range(1, 7)],
     Page("application", "teacher_draft", "/apply/{round}/photo/", phone=True),
     Page("application", "teacher_draft", "/apply/{round}/"),
+    Page("application", "teacher_draft", "/apply/{round}/step/3/", fill=(("#id_id_number", "500114198503140001"),),
+         submit="main button[type=submit]", phone=True),
+    Page("application", "teacher_draft", "/apply/{round}/step/6/", fill=(("#id_hire_date", ""), ("#id_phone", "12")),
+         submit="main button[type=submit]"),
     Page("application", "school_admin", "/"),
     Page("application", "school_admin", "/rounds/{round}/administrator/"),
+    Page("application", "school_admin", "/rounds/{round}/administrator/", fill=(("#id_phone", "123"),),
+         submit="main button[type=submit]"),
     Page("application", "school_admin", "/school/{round}/roster/"),
     Page("application", "school_admin", "/school/applications/{app}/", phone=True),
     Page("application", "school_admin", "/teachers/import/"),
@@ -91,6 +107,8 @@ PAGES = [
     Page("application", "auditor", "/"),
     Page("application", "auditor", "/audit/"),
     Page("application", "city_reviewer", "/"),
+    Page("application", "sysadmin", "/"),
+    Page("application", "sysadmin", "/sysadmin/"),
     # --- initial review: confirmed applications, hand-over, the queue ---------------------------------
     Page("review", "school_admin", "/school/{round}/roster/"),
     Page("review", "school_admin", "/school/{round}/handover/"),

@@ -49,3 +49,29 @@ def axe_violations(page) -> list[dict]:
 def describe(where: str, violations: list[dict]) -> list[str]:
     return [f"{where}: {v['id']} ({v['impact']}) {', '.join(v['targets'][:6])}"
             f"{' …' if len(v['targets']) > 6 else ''}" for v in violations]
+
+
+BROKEN_REFERENCES = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[aria-describedby], [aria-labelledby], [aria-controls], label[for]')) {
+    for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+      const value = el.getAttribute(attr);
+      if (!value || (attr === 'for' && el.tagName !== 'LABEL')) continue;
+      for (const id of value.split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) out.push(`${el.tagName.toLowerCase()}[${attr}] -> #${id} is not on the page`);
+      }
+    }
+  }
+  const seen = new Set();
+  for (const el of document.querySelectorAll('[id]')) {
+    if (seen.has(el.id)) out.push(`duplicate id #${el.id}`);
+    seen.add(el.id);
+  }
+  return out;
+}"""
+
+
+def broken_references(page) -> list[str]:
+    """What axe only half-checks: every id a label, a description or a control names is on the page, once
+    (a field's error message that is not where aria-describedby points is never read out)."""
+    return page.evaluate(BROKEN_REFERENCES)

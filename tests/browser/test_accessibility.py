@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.browser.a11y_pages import PAGES, ROLES, STAGES
-from tests.browser.axe import axe_violations, describe, require_axe
+from tests.browser.axe import axe_violations, broken_references, describe, require_axe
 from tests.browser.support import DESKTOP, PHONE, login
 from tests.factories import PASSWORD, make_world
 
@@ -46,7 +46,14 @@ def test_every_page_passes_axe(browser, browser_settings, live_server):
                     if response.status != item.status or response.url != f"{live_server.url}{path}":
                         failures.append(f"{where}: HTTP {response.status} at {response.url}, expected {item.status}")
                         continue
+                    if item.submit:
+                        for selector, value in item.fill:
+                            pg.fill(selector, value)
+                        pg.click(item.submit)
+                        pg.wait_for_load_state("load")
+                        where += " (sent with mistakes)"
                     failures += describe(where, axe_violations(pg))
+                    failures += [f"{where}: {problem}" for problem in broken_references(pg)]
                     visited += 1
                 pg.set_viewport_size(DESKTOP)
     finally:
