@@ -26,8 +26,9 @@ run: setup  ## migrate, load the demo district if empty, serve on 127.0.0.1:$(PO
 	  trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	  TQR_DEBUG=true TQR_REQUIRE_2FA=$${TQR_REQUIRE_2FA:-false} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup  ## the whole suite (browser tests install Debian's Chromium when they can)
+test: setup  ## the whole suite (browser tests install Debian's Chromium and axe-core when they can)
 	$(PY) scripts/ensure_chromium.py
+	$(PY) scripts/ensure_axe.py
 	$(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) $(PYTEST_ARGS)
 
 check: setup  ## ruff, deploy checks under production settings, migrations in sync

@@ -58,6 +58,8 @@ def test_a_whole_form_renders_the_same_and_other_widgets_go_to_the_templates():
                                                                            renderer=DJANGO)
     assert str(fast) == str(django)
     assert "errorlist" in str(fast)
+    # The field errors are tied to their widgets the same way on both sides (templates/applications/_field.html).
+    assert 'aria-invalid="true" aria-describedby="id_a_helptext id_a_error"' in str(fast)
 
 
 def test_it_is_the_projects_renderer(settings):

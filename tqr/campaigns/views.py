@@ -51,9 +51,10 @@ def announcement_edit(request, round_id: int):
     require(request, "announcement.publish", round_)
     announcement = getattr(round_, "announcement", None)
     form = AnnouncementForm(initial=_announcement_initial(announcement))
-    upload_form = AttachmentForm()
+    # Both forms have a title: the attachment's fields get their own ids (one id per page).
+    upload_form = AttachmentForm(auto_id="id_attachment_%s")
     if request.method == "POST" and request.POST.get("form") == "attachment" and announcement is not None:
-        upload_form = AttachmentForm(request.POST, request.FILES)
+        upload_form = AttachmentForm(request.POST, request.FILES, auto_id="id_attachment_%s")
         if upload_form.is_valid():
             services.announcement_attach(announcement=announcement, title=upload_form.cleaned_data["title"],
                                          upload=upload_form.cleaned_data["file"], actor=request.user)

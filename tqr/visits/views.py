@@ -132,7 +132,8 @@ def visit_schedule(request, round_id: int):
         return _schedule_xlsx(round_, data)
     return render(request, "visits/schedule.html", {
         "round": round_, "schedule": data, "day": today(), "can_manage": can(request.user, "visit.manage", round_),
-        "generate_form": GenerateForm(), "slot_form": SlotForm(),
+        "generate_form": GenerateForm(),
+        "slot_form": SlotForm(auto_id="id_slot_%s"),  # both forms have a capacity: one id per page
     })
 
 
