@@ -6,6 +6,7 @@ round's conclusions (full resident IDs, district staff only, audited)."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -18,7 +19,6 @@ from tqr.exchange.forms import SourceForm
 from tqr.exchange.models import DataSource
 from tqr.exchange.services import source_save
 from tqr.teachers import imports
-from tqr.teachers.models import AssessmentGrade
 
 router = Router(tags=["数据交换"])
 
@@ -116,15 +116,15 @@ def exchange_sources(request):
 
 
 def _source_form(request, body: SourceIn, instance: DataSource) -> SourceForm:
-    labels = {code: label for code, label in AssessmentGrade.choices}
     data = body.dict()
-    data["grade_text"] = "\n".join(f"{k} = {labels.get(v, v)}" for k, v in data.pop("grade_values").items())
+    # A grade is its stored value (qualified) or its label in any language: the form accepts them all.
+    data["grade_text"] = "\n".join(f"{k} = {v}" for k, v in data.pop("grade_values").items())
     return SourceForm(data=data, instance=instance)
 
 
 def _saved(request, form: SourceForm, status: int):
     if not form.is_valid():
-        return Status(400, {"detail": "数据来源设置有误，请按各字段的提示修改",
+        return Status(400, {"detail": _("数据来源设置有误，请按各字段的提示修改"),
                             "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
     source = form.save(commit=False)
     source.district = request.user.organisation
@@ -153,7 +153,7 @@ def exchange_source_update(request, source_id: int, body: SourceIn):
 def exchange_import(request, source_id: int, file: File[UploadedFile] = None):
     source = _source(request, source_id)
     if file is None:
-        return Status(400, {"detail": "请上传 CSV 或 Excel 文件（字段名 file）"})
+        return Status(400, {"detail": _("请上传 CSV 或 Excel 文件（字段名 file）")})
     try:
         preview, token, run = importing.exchange_upload(source=source, upload=file, actor=request.user)
     except imports.ImportRefused as exc:
@@ -194,7 +194,7 @@ def exchange_export(request, round_id: int, format: str = "xlsx"):  # noqa: A002
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
     require(request, "exchange.export", round_)
     if format not in ("xlsx", "csv"):
-        return Status(400, {"detail": "format 只能是 xlsx 或 csv"})
+        return Status(400, {"detail": _("format 只能是 xlsx 或 csv")})
     body, filename, content_type = exporting.export_conclusions(round_=round_, actor=request.user, fmt=format)
     response = attachment_response(HttpResponse(body, content_type=content_type), filename)
     response["Cache-Control"] = "no-store, private"

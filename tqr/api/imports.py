@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -66,7 +67,7 @@ def preview_out(preview: imports.ImportPreview, token: str | None) -> dict:
 def teacher_import(request, file: File[UploadedFile] = None):
     require(request, "teacher.import")
     if file is None:
-        return Status(400, {"detail": "请上传 Excel 文件（字段名 file）"})
+        return Status(400, {"detail": _("请上传 Excel 文件（字段名 file）")})
     try:
         preview, token = imports.import_upload(upload=file, actor=request.user)
     except imports.ImportRefused as exc:

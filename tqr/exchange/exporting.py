@@ -15,6 +15,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tqr.audit.services import record
 from tqr.documents.xlsx import XLSX_TYPE, build_xlsx, safe_cell
@@ -22,38 +24,41 @@ from tqr.exchange.models import ExportLayout
 
 # Every field a column can show, with the header it gets by default (the documented list).
 FIELDS: dict[str, str] = {
-    "id_type": "证件类型",
-    "id_number": "证件号码",
-    "name": "姓名",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "certificate_number": "教师资格证书号码",
-    "cert_type": "资格种类",
-    "cert_subject": "证书任教学科",
-    "certifying_body": "认定机构",
-    "registration_kind": "注册类型",
-    "conclusion": "注册结论",
-    "conclusion_reason": "结论理由",
-    "valid_from": "注册有效期起",
-    "valid_until": "注册有效期止",
-    "school": "任教学校",
-    "school_code": "学校机构代码",
-    "post_level": "任教学段",
-    "subject": "任教学科",
-    "registration_body": "注册机构",
-    "application_number": "申请编号",
-    "round_year": "注册年度",
-    "state": "办理状态",
-    "training_hours": "培训学时",
+    "id_type": "证件类型",  # i18n: data (national format heading)
+    "id_number": "证件号码",  # i18n: data (national format heading)
+    "name": "姓名",  # i18n: data (national format heading)
+    "gender": "性别",  # i18n: data (national format heading)
+    "birth_date": "出生日期",  # i18n: data (national format heading)
+    "certificate_number": "教师资格证书号码",  # i18n: data (national format heading)
+    "cert_type": "资格种类",  # i18n: data (national format heading)
+    "cert_subject": "证书任教学科",  # i18n: data (national format heading)
+    "certifying_body": "认定机构",  # i18n: data (national format heading)
+    "registration_kind": "注册类型",  # i18n: data (national format heading)
+    "conclusion": "注册结论",  # i18n: data (national format heading)
+    "conclusion_reason": "结论理由",  # i18n: data (national format heading)
+    "valid_from": "注册有效期起",  # i18n: data (national format heading)
+    "valid_until": "注册有效期止",  # i18n: data (national format heading)
+    "school": "任教学校",  # i18n: data (national format heading)
+    "school_code": "学校机构代码",  # i18n: data (national format heading)
+    "post_level": "任教学段",  # i18n: data (national format heading)
+    "subject": "任教学科",  # i18n: data (national format heading)
+    "registration_body": "注册机构",  # i18n: data (national format heading)
+    "application_number": "申请编号",  # i18n: data (national format heading)
+    "round_year": "注册年度",  # i18n: data (national format heading)
+    "state": "办理状态",  # i18n: data (national format heading)
+    "training_hours": "培训学时",  # i18n: data (national format heading)
 }
 DATE_FIELDS = {"birth_date", "valid_from", "valid_until"}
 DEFAULT_LAYOUT: tuple[tuple[str, str], ...] = (
-    ("证件类型", "id_type"), ("证件号码", "id_number"), ("姓名", "name"), ("性别", "gender"),
-    ("出生日期", "birth_date"), ("教师资格证书号码", "certificate_number"), ("资格种类", "cert_type"),
-    ("注册类型", "registration_kind"), ("注册结论", "conclusion"), ("注册有效期起", "valid_from"),
-    ("注册有效期止", "valid_until"), ("任教学校", "school"), ("注册机构", "registration_body"),
+    ("证件类型", "id_type"), ("证件号码", "id_number"), ("姓名", "name"), ("性别", "gender"),  # i18n: data (national format heading)
+    ("出生日期", "birth_date"), ("教师资格证书号码", "certificate_number"), ("资格种类", "cert_type"),  # i18n: data (national format heading)
+    ("注册类型", "registration_kind"), ("注册结论", "conclusion"), ("注册有效期起", "valid_from"),  # i18n: data (national format heading)
+    ("注册有效期止", "valid_until"), ("任教学校", "school"), ("注册机构", "registration_body"),  # i18n: data (national format heading)
 )
 MAX_COLUMNS = 60
+# The language of the exported file: the national system reads its headings and values in Chinese, whatever
+# language the page that made it was shown in.
+FILE_LANGUAGE = "zh-hans"
 
 
 @dataclass(frozen=True)
@@ -78,19 +83,19 @@ def parse_columns(text: str) -> list[tuple[str, str]]:
         line = line.strip()
         if not line:
             continue
-        header, _, key = line.rpartition("=") if "=" in line else ("", "", line)
+        header, _sep, key = line.rpartition("=") if "=" in line else ("", "", line)
         header, key = header.strip(), key.strip()
         if key not in FIELDS:
-            errors.append(f"第{number}行：“{key[:30]}”不是可用的字段代码（见下方字段表）")
+            errors.append(_("第%(line)s行：“%(key)s”不是可用的字段代码（见下方字段表）") % {"line": number, "key": key[:30]})
             continue
         if len(header) > 60:
-            errors.append(f"第{number}行：表头不能超过 60 个字")
+            errors.append(_("第%(line)s行：表头不能超过 60 个字") % {"line": number})
             continue
         columns.append((header or FIELDS[key], key))
     if not columns and not errors:
-        errors.append("至少需要一列")
+        errors.append(_("至少需要一列"))
     if len(columns) > MAX_COLUMNS:
-        errors.append(f"最多 {MAX_COLUMNS} 列")
+        errors.append(_("最多 %(count)s 列") % {"count": MAX_COLUMNS})
     if errors:
         raise ValidationError(errors)
     return columns
@@ -104,8 +109,8 @@ def columns_text(layout: Layout) -> str:
 def layout_save(*, district, columns: list[tuple[str, str]], date_format: str, csv_encoding: str, actor) -> ExportLayout:
     unknown = [key for _, key in columns if key not in FIELDS]
     if unknown or not columns:
-        raise ValidationError("导出列设置有误")
-    layout, _ = ExportLayout.objects.update_or_create(district=district, defaults={
+        raise ValidationError(_("导出列设置有误"))
+    layout, _created = ExportLayout.objects.update_or_create(district=district, defaults={
         "columns": [{"header": h, "field": k} for h, k in columns], "date_format": date_format,
         "csv_encoding": csv_encoding, "updated_by": actor})
     record("exchange.layout_save", actor=actor, obj=layout,
@@ -115,7 +120,7 @@ def layout_save(*, district, columns: list[tuple[str, str]], date_format: str, c
 
 @transaction.atomic
 def layout_reset(*, district, actor) -> None:
-    deleted, _ = ExportLayout.objects.filter(district=district).delete()
+    deleted, _by_model = ExportLayout.objects.filter(district=district).delete()
     if deleted:
         record("exchange.layout_reset", actor=actor, obj=district)
 
@@ -191,15 +196,17 @@ def export_conclusions(*, round_, actor, fmt: str) -> tuple[bytes, str, str]:
     """(bytes, filename, content type) of the round's conclusions in the district's layout; audited as a
     full-ID export. The caller has checked `exchange.export` on the round."""
     if fmt not in ("xlsx", "csv"):
-        raise ValidationError("导出格式只能是 xlsx 或 csv")
+        raise ValidationError(_("导出格式只能是 xlsx 或 csv"))
     layout = layout_for(round_.district)
-    rows = conclusion_rows(round_)
-    headers, cells = table(rows, layout)
-    if fmt == "xlsx":
-        body, content_type = build_xlsx("注册结论", headers, cells), XLSX_TYPE
-    else:
-        body, content_type = build_csv(headers, cells, layout.csv_encoding), f"{CSV_TYPE}; charset={layout.csv_encoding}"
+    with translation.override(FILE_LANGUAGE):  # the values (性别, 注册结论, …) as the national system reads them
+        rows = conclusion_rows(round_)
+        headers, cells = table(rows, layout)
+        if fmt == "xlsx":
+            body, content_type = build_xlsx("注册结论", headers, cells), XLSX_TYPE  # i18n: data (the sheet's name)
+        else:
+            body, content_type = build_csv(headers, cells, layout.csv_encoding), f"{CSV_TYPE}; charset={layout.csv_encoding}"
     record("pii.export_full_id", actor=actor, obj=round_, data={
         "what": "exchange.conclusions", "format": fmt, "rows": len(rows),
-        "full_id": any(k == "id_number" for _, k in layout.columns), "columns": [k for _, k in layout.columns]})
-    return body, f"{round_.year}年注册结论（{round_.district.name}）.{fmt}", content_type
+        "full_id": any(k == "id_number" for _h, k in layout.columns), "columns": [k for _h, k in layout.columns]})
+    name = _("%(year)s年注册结论（%(district)s）") % {"year": round_.year, "district": round_.district.name}
+    return body, f"{name}.{fmt}", content_type

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tqr.exchange import exporting
@@ -11,7 +14,22 @@ from tqr.exchange.models import DataSource, ExportLayout
 from tqr.teachers import imports
 from tqr.teachers.models import AssessmentGrade
 
-GRADE_BY_LABEL = {str(label): value for value, label in AssessmentGrade.choices}
+
+def grade_by_label() -> dict[str, str]:
+    """What may stand right of "=" in a grade_text line → the stored grade: the grade's label in every language
+    of the site (the form shows the labels in the reader's language, the API and older pages wrote Chinese)
+    and the stored value itself (excellent, qualified, …); compared folded and case-insensitively."""
+    mapping = {}
+    for value, label in AssessmentGrade.choices:
+        mapping[_grade_key(value)] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                mapping[_grade_key(str(label))] = value
+    return mapping
+
+
+def _grade_key(text: str) -> str:
+    return imports.fold(text).casefold()
 
 
 class SourceForm(forms.ModelForm):
@@ -28,7 +46,7 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.grade_values:
+        if self.instance.grade_values:  # the labels in the reader's language: clean_grade_text accepts them all
             self.initial["grade_text"] = "\n".join(
                 f"{k} = {AssessmentGrade(v).label}" for k, v in self.instance.grade_values.items())
 
@@ -39,16 +57,17 @@ class SourceForm(forms.ModelForm):
         return row
 
     def clean_grade_text(self):
-        mapping, errors = {}, []
+        mapping, errors, grades = {}, [], grade_by_label()
         for number, line in enumerate(self.cleaned_data["grade_text"].splitlines(), start=1):
             if not line.strip():
                 continue
             spelling, _sep, label = line.partition("=")
-            spelling, label = imports.fold(spelling), imports.fold(label)
-            if not spelling or label not in GRADE_BY_LABEL:
-                errors.append(f"第{number}行应写作“写法 = 等次”，等次为 优秀、合格、基本合格、不合格 之一")
+            spelling, label = imports.fold(spelling), _grade_key(label)
+            if not spelling or label not in grades:
+                errors.append(gettext("第%(line)s行应写作“写法 = 等次”，等次为 优秀、合格、基本合格、不合格 之一")
+                              % {"line": number})
                 continue
-            mapping[spelling[:20]] = GRADE_BY_LABEL[label]
+            mapping[spelling[:20]] = grades[label]
         if errors:
             raise ValidationError(errors)
         return mapping

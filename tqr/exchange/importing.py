@@ -23,7 +23,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from python_calamine import CalamineWorkbook
 
 from tqr.audit.models import AuditEvent
@@ -38,12 +40,13 @@ ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
 # Spellings of the grades seen in HR files, beyond the labels 优秀/合格/基本合格/不合格 (a source adds its own).
 DEFAULT_GRADE_VARIANTS = {
-    "优": AssessmentGrade.EXCELLENT, "优秀等次": AssessmentGrade.EXCELLENT,
-    "称职": AssessmentGrade.QUALIFIED, "合格等次": AssessmentGrade.QUALIFIED,
-    "基本称职": AssessmentGrade.BASIC, "基本合格等次": AssessmentGrade.BASIC,
-    "不称职": AssessmentGrade.UNQUALIFIED, "不合格等次": AssessmentGrade.UNQUALIFIED,
+    "优": AssessmentGrade.EXCELLENT, "优秀等次": AssessmentGrade.EXCELLENT,  # i18n: data (what HR files write)
+    "称职": AssessmentGrade.QUALIFIED, "合格等次": AssessmentGrade.QUALIFIED,  # i18n: data (what HR files write)
+    "基本称职": AssessmentGrade.BASIC, "基本合格等次": AssessmentGrade.BASIC,  # i18n: data (what HR files write)
+    "不称职": AssessmentGrade.UNQUALIFIED, "不合格等次": AssessmentGrade.UNQUALIFIED,  # i18n: data (what HR files write)
 }
-GRADES_SHOWN = tuple(str(label) for _, label in AssessmentGrade.choices)
+# The grades as the files spell them (Chinese), whatever language the page is shown in.
+GRADES_SHOWN = tuple(imports.file_label(label) for _value, label in AssessmentGrade.choices)
 
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 
@@ -52,7 +55,9 @@ class ExchangeRejected(ImportRefused):
     """A commit refused because of row problems; nothing was written."""
 
     def __init__(self, preview: ExchangePreview):
-        super().__init__(f"有 {len(preview.problems)} 个问题，未导入任何数据。请修改后重新上传", code="problems")
+        super().__init__(ngettext_lazy("有 %(count)s 个问题，未导入任何数据。请修改后重新上传",
+                                       "有 %(count)s 个问题，未导入任何数据。请修改后重新上传", "count"),
+                         params={"count": len(preview.problems)}, code="problems")
         self.preview = preview
 
 
@@ -96,11 +101,12 @@ class ExchangePreview:
 def detect_format(data: bytes, source: DataSource) -> str:
     """xlsx or csv, from the bytes (a ZIP is a workbook); refused when the source expects the other."""
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportRefused("这是旧版 .xls 文件或加密的工作簿。请另存为 .xlsx 或 CSV 后上传", code="type")
+        raise ImportRefused(gettext_lazy("这是旧版 .xls 文件或加密的工作簿。请另存为 .xlsx 或 CSV 后上传"), code="type")
     found = "xlsx" if data[:4] == b"PK\x03\x04" else "csv"
     if source.file_format not in (DataSource.FileFormat.AUTO, found):
         expected = DataSource.FileFormat(source.file_format).label
-        raise ImportRefused(f"该数据来源设置为只接受{expected}，上传的文件不是这种格式", code="type")
+        raise ImportRefused(gettext_lazy("该数据来源设置为只接受%(expected)s，上传的文件不是这种格式"),
+                            params={"expected": expected}, code="type")
     return found
 
 
@@ -109,7 +115,7 @@ def decode_csv(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused("不支持 UTF-16 编码的文件，请另存为“CSV UTF-8（逗号分隔）”后上传", code="encoding")
+        raise ImportRefused(gettext_lazy("不支持 UTF-16 编码的文件，请另存为“CSV UTF-8（逗号分隔）”后上传"), code="encoding")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -117,19 +123,22 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ImportRefused("无法识别文件编码，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV 后上传", code="encoding") from exc
+        raise ImportRefused(gettext_lazy("无法识别文件编码，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV 后上传"),
+                            code="encoding") from exc
 
 
 def _csv_rows(text: str, header_row: int) -> list[list]:
     lines = text.splitlines()
     if len(lines) > imports.MAX_ROWS + header_row:
-        raise ImportRefused(f"文件超过 {imports.MAX_ROWS} 行，请分批导入", code="too_many_rows")
+        raise ImportRefused(gettext_lazy("文件超过 %(count)s 行，请分批导入"), params={"count": imports.MAX_ROWS},
+                            code="too_many_rows")
     header_line = lines[header_row - 1] if len(lines) >= header_row else ""
     delimiter = max((",", "\t", ";"), key=header_line.count)
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportRefused("CSV 文件格式有误（引号不成对等），请用 Excel 重新另存为 CSV 后上传", code="corrupt") from exc
+        raise ImportRefused(gettext_lazy("CSV 文件格式有误（引号不成对等），请用 Excel 重新另存为 CSV 后上传"),
+                            code="corrupt") from exc
 
 
 def _xlsx_rows(data: bytes, source: DataSource) -> list[list]:
@@ -139,21 +148,23 @@ def _xlsx_rows(data: bytes, source: DataSource) -> list[list]:
         names = {name.strip(): name for name in book.sheet_names}
         wanted = source.sheet_name.strip()
         if wanted and wanted not in names:
-            raise ImportRefused(f"工作簿中没有名为「{wanted}」的工作表（有：{'、'.join(names)}）。"
-                                "请检查文件，或在数据来源设置中修改工作表名称", code="sheet")
+            raise ImportRefused(gettext_lazy("工作簿中没有名为「%(sheet)s」的工作表（有：%(sheets)s）。"
+                                             "请检查文件，或在数据来源设置中修改工作表名称"),
+                                params={"sheet": wanted, "sheets": "、".join(names)}, code="sheet")
         ws = book.get_sheet_by_name(names[wanted]) if wanted else book.get_sheet_by_index(0)
         if ws.total_height > imports.MAX_ROWS + source.header_row:
-            raise ImportRefused(f"工作表超过 {imports.MAX_ROWS} 行，请分批导入", code="too_many_rows")
+            raise ImportRefused(gettext_lazy("工作表超过 %(count)s 行，请分批导入"), params={"count": imports.MAX_ROWS},
+                                code="too_many_rows")
         return ws.to_python(skip_empty_area=False)  # row 1 of the list is row 1 of the sheet
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ImportRefused("无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试", code="unreadable") from exc
+        raise ImportRefused(imports.UNREADABLE, code="unreadable") from exc
 
 
 def read_rows(data: bytes, source: DataSource) -> list[list]:
     if len(data) > imports.MAX_UPLOAD_BYTES:
-        raise ImportRefused(f"文件超过 {imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分批导入", code="too_large")
+        raise imports.too_large()
     if detect_format(data, source) == "xlsx":
         return _xlsx_rows(data, source)
     return _csv_rows(decode_csv(data), source.header_row)
@@ -185,12 +196,13 @@ def source_columns(source: DataSource) -> list[Column]:
 def _convert(column: Column, value, today: date):
     if column.kind == "id" and isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
         # A CSV saved from Excel after the ID became a number: 5.00114E+17, the last digits are gone.
-        raise imports.CellError(imports.numeric_identifier(float(value), "身份证号码"))
+        raise imports.CellError(imports.numeric_identifier(float(value), "身份证号码"))  # i18n: data (the heading it means)
     try:
         return imports.convert_cell(column, value, today)
     except imports.CellError as exc:
         if column.key == "grade":
-            raise imports.CellError(f"{exc}；如是该来源的另一种写法，请在数据来源的“考核等次对照”中添加") from exc
+            raise imports.CellError(_("%(problem)s；如是该来源的另一种写法，请在数据来源的“考核等次对照”中添加")
+                                    % {"problem": exc}) from exc
         raise
 
 
@@ -209,8 +221,8 @@ def parse_file(data: bytes, source: DataSource, *, today: date | None = None) ->
     columns = source_columns(source)
     missing = [c for c in columns if imports.header_name(c.header) not in positions]
     for column in missing:
-        preview.file_problems.append(Problem("", h, column.header, f"第{h}行的表头中找不到此列。请检查文件表头，"
-                                                                   "或在数据来源设置中修改列名和表头所在行"))
+        preview.file_problems.append(Problem("", h, column.header, _("第%(row)s行的表头中找不到此列。请检查文件表头，"
+                                                                     "或在数据来源设置中修改列名和表头所在行") % {"row": h}))
     if missing:
         return preview
     present = [(c, positions[imports.header_name(c.header)]) for c in columns]
@@ -224,7 +236,7 @@ def parse_file(data: bytes, source: DataSource, *, today: date | None = None) ->
         for column, index in present:
             value = cells[index] if index < len(cells) else None
             if imports.is_blank(value):
-                problems.append(Problem("", number, column.header, "必填，不能为空"))
+                problems.append(Problem("", number, column.header, _("必填，不能为空")))
                 continue
             try:
                 values[column.key] = _convert(column, value, today)
@@ -232,7 +244,7 @@ def parse_file(data: bytes, source: DataSource, *, today: date | None = None) ->
                 problems.append(Problem("", number, column.header, str(exc)))
         id_number = values.get("id_number")
         if id_number is not None:
-            message = duplicates.check((id_number, values.get("year")), number, "同一教师、同一年度")
+            message = duplicates.check((id_number, values.get("year")), number, imports.SAME_TEACHER_YEAR)
             if message:
                 problems.append(Problem("", number, source.id_column, message))
         preview.file_problems += problems
@@ -242,7 +254,7 @@ def parse_file(data: bytes, source: DataSource, *, today: date | None = None) ->
                                      values.get("name")))
     preview.counts["rows"] = preview.row_count
     if preview.row_count == 0 and not preview.file_problems:
-        preview.file_problems.append(Problem("", None, None, f"文件第{h}行表头以下没有数据行"))
+        preview.file_problems.append(Problem("", None, None, _("文件第%(row)s行表头以下没有数据行") % {"row": h}))
     return preview
 
 
@@ -274,11 +286,12 @@ def check_preview(preview: ExchangePreview, source: DataSource, *, actor) -> Exc
         teacher = teachers.get(r.digest)
         if teacher is None or teacher.unit_id not in scope:
             problems.append(Problem("", r.row, source.id_column,
-                                    "本区县没有该身份证号码的教师。请核对号码；新教师请先通过“导入教师数据”登记"))
+                                    _("本区县没有该身份证号码的教师。请核对号码；新教师请先通过“导入教师数据”登记")))
             continue
         if r.name is not None and imports.fold(r.name) != imports.fold(teacher.name):
-            problems.append(Problem("", r.row, source.name_column,
-                                    f"姓名“{r.name}”与系统中该身份证号码的教师（{teacher.name}）不一致，请核对身份证号码和姓名"))
+            message = _("姓名“%(name)s”与系统中该身份证号码的教师（%(teacher)s）不一致，请核对身份证号码和姓名") % {
+                "name": r.name, "teacher": teacher.name}
+            problems.append(Problem("", r.row, source.name_column, message))
             continue
         current = known.get((teacher.pk, r.year))
         if current is None:
@@ -333,14 +346,20 @@ def exchange_commit(*, data: bytes, source: DataSource, actor, filename: str = "
         record("exchange.import", actor=actor, obj=source, result=AuditEvent.Result.FAIL,
                data={**audit, "rows": preview.row_count, "problems": len(preview.problems)})
         _run(run, source=source, actor=actor, filename=filename, preview=preview, result=ImportRun.Result.PROBLEMS,
-             message="确认导入时发现问题，未导入任何数据")
+             message=_stored(gettext_lazy("确认导入时发现问题，未导入任何数据")))
         raise
     except IntegrityError as exc:  # someone else wrote the same teacher's year between our check and our write
         record("exchange.import", actor=actor, obj=source, result=AuditEvent.Result.CONFLICT, data=audit)
         _run(run, source=source, actor=actor, filename=filename, preview=preview, result=ImportRun.Result.FAILED,
-             message="数据已被同时修改")
-        raise ImportRefused("导入时数据已被他人同时修改，未导入任何数据。请重新上传", code="conflict") from exc
+             message=_stored(gettext_lazy("数据已被同时修改")))
+        raise ImportRefused(gettext_lazy("导入时数据已被他人同时修改，未导入任何数据。请重新上传"), code="conflict") from exc
     return run
+
+
+def _stored(text) -> str:
+    """Text kept on an ImportRun for every reader of the import history: the system's language, whoever acted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _run(run: ImportRun | None, *, source, actor, filename, preview: ExchangePreview, result, message="") -> ImportRun:
@@ -362,9 +381,9 @@ def _run(run: ImportRun | None, *, source, actor, filename, preview: ExchangePre
 def check_filename(filename: str) -> None:
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsm", ".xltm", ".xlam"):
-        raise ImportRefused("不能导入含宏的工作簿（.xlsm）。请另存为 .xlsx 或 CSV 后上传", code="macro")
+        raise ImportRefused(gettext_lazy("不能导入含宏的工作簿（.xlsm）。请另存为 .xlsx 或 CSV 后上传"), code="macro")
     if suffix not in ALLOWED_SUFFIXES:
-        raise ImportRefused("请上传 CSV（.csv）或 Excel 工作簿（.xlsx）文件", code="type")
+        raise ImportRefused(gettext_lazy("请上传 CSV（.csv）或 Excel 工作簿（.xlsx）文件"), code="type")
 
 
 def exchange_upload(*, source: DataSource, upload, actor) -> tuple[ExchangePreview, str | None, ImportRun]:
@@ -373,14 +392,14 @@ def exchange_upload(*, source: DataSource, upload, actor) -> tuple[ExchangePrevi
     try:
         check_filename(upload.name or "")
         if upload.size is not None and upload.size > imports.MAX_UPLOAD_BYTES:
-            raise ImportRefused(f"文件超过 {imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分批导入", code="too_large")
+            raise imports.too_large()
         data = upload.read(imports.MAX_UPLOAD_BYTES + 1)
         preview = exchange_preview(data, source, actor=actor)
     except ImportRefused as exc:
         record("exchange.refused", actor=actor, obj=source, result=AuditEvent.Result.DENIED,
                data={"reason": exc.code, "filename": name, "bytes": upload.size})
         ImportRun.objects.create(source=source, actor=actor, filename=name[:200], result=ImportRun.Result.REFUSED,
-                                 message=exc.message[:300])
+                                 message=_stored(exc)[:300])
         raise
     token = imports.stash_upload(data, user=actor, filename=name) if preview.ok else None
     record("exchange.preview", actor=actor, obj=source, data={"sha256": preview.sha256, "filename": name,
@@ -402,8 +421,12 @@ def exchange_commit_upload(*, source: DataSource, token: str, actor):
     if preview.row_count > settings.TQR_IMPORT_SYNC_ROWS and not preview.file_problems:
         run = _run(None, source=source, actor=actor, filename=filename, preview=preview,
                    result=ImportRun.Result.QUEUED)
-        job = job_start(kind="exchange_import", label=f"导入{source.name}（{preview.row_count} 行）", owner=actor,
-                        params={"source": source.pk, "token": token, "run": run.pk}, filename="导入结果.txt")
+        with translation.override(settings.LANGUAGE_CODE):  # kept on the job for every reader
+            label = ngettext("导入%(source)s（%(count)s 行）", "导入%(source)s（%(count)s 行）", preview.row_count) % {
+                "source": source.name, "count": preview.row_count}
+            filename = _("导入结果.txt")
+        job = job_start(kind="exchange_import", label=label, owner=actor,
+                        params={"source": source.pk, "token": token, "run": run.pk}, filename=filename)
         ImportRun.objects.filter(pk=run.pk).update(job=job)
         run.refresh_from_db()
         return run, job

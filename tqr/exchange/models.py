@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,10 +34,10 @@ class DataSource(models.Model):
                                   help_text=_("Excel 文件读取的工作表；留空读取第一个工作表"))
     header_row = models.PositiveSmallIntegerField(_("表头所在行"), default=1,
                                                   help_text=_("表头在文件的第几行（其上方的标题行被跳过）"))
-    id_column = models.CharField(_("身份证号码列"), max_length=40, default="身份证号码")
-    name_column = models.CharField(_("姓名列"), max_length=40, blank=True, default="姓名",
+    id_column = models.CharField(_("身份证号码列"), max_length=40, default="身份证号码")  # i18n: data (the column's heading in the source's files)
+    name_column = models.CharField(_("姓名列"), max_length=40, blank=True, default="姓名",  # i18n: data (the column's heading in the source's files)
                                    help_text=_("用于与系统中的教师姓名核对；留空则不核对"))
-    year_column = models.CharField(_("年度列"), max_length=40, default="年度")
+    year_column = models.CharField(_("年度列"), max_length=40, default="年度")  # i18n: data (the column's heading in the source's files)
     value_column = models.CharField(_("学时或考核等次列"), max_length=40,
                                     help_text=_("培训学时来源填学时列，年度考核来源填考核等次列"))
     # Extra spellings of the grades in this source's files → AssessmentGrade value, on top of the defaults.
@@ -56,7 +57,7 @@ class DataSource(models.Model):
 
     @property
     def value_label(self) -> str:
-        return "学时" if self.kind == self.Kind.TRAINING else "考核等次"
+        return gettext("学时") if self.kind == self.Kind.TRAINING else gettext("考核等次")
 
 
 class ImportRun(models.Model):
@@ -96,7 +97,7 @@ class ExportLayout(models.Model):
         ISO = "%Y-%m-%d", "2024-12-31"
         COMPACT = "%Y%m%d", "20241231"
         SLASH = "%Y/%m/%d", "2024/12/31"
-        CHINESE = "%Y年%m月%d日", "2024年12月31日"
+        CHINESE = "%Y年%m月%d日", "2024年12月31日"  # i18n: data (the stored format and what it writes)
 
     class Encoding(models.TextChoices):
         UTF8 = "utf-8-sig", _("UTF-8（带 BOM，Excel 可直接打开）")
@@ -117,4 +118,4 @@ class ExportLayout(models.Model):
         verbose_name_plural = _("导出列设置")
 
     def __str__(self) -> str:
-        return f"{self.district} 导出列设置"
+        return gettext("%(district)s 导出列设置") % {"district": self.district}

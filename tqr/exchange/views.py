@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tqr.accounts.permissions import deny, get_visible_or_404, require, visible_data_sources, visible_rounds
@@ -51,7 +52,7 @@ def exchange_source_new(request):
     form = SourceForm(request.POST or None, instance=DataSource(district=district))
     if request.method == "POST" and form.is_valid():
         source = source_save(source=form.save(commit=False), actor=request.user)
-        messages.success(request, f"已保存数据来源“{source.name}”。")
+        messages.success(request, _("已保存数据来源“%(name)s”。") % {"name": source.name})
         return redirect("exchange_home")
     return render(request, "exchange/source_form.html", {"form": form, "source": None})
 
@@ -63,7 +64,7 @@ def exchange_source_edit(request, source_id: int):
     form = SourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
         source_save(source=form.save(commit=False), actor=request.user)
-        messages.success(request, f"已保存数据来源“{source.name}”的列对照。")
+        messages.success(request, _("已保存数据来源“%(name)s”的列对照。") % {"name": source.name})
         return redirect("exchange_home")
     return render(request, "exchange/source_form.html", {"form": form, "source": source})
 
@@ -117,9 +118,10 @@ def exchange_import_commit(request, source_id: int, token: str):
     if job is not None:
         return redirect("job_detail", job_id=job.pk)
     if run.created or run.changed:
-        messages.success(request, f"导入完成：新增 {run.created} 条、更新 {run.changed} 条、未变化 {run.unchanged} 条。")
+        messages.success(request, _("导入完成：新增 %(created)s 条、更新 %(changed)s 条、未变化 %(unchanged)s 条。") % {
+            "created": run.created, "changed": run.changed, "unchanged": run.unchanged})
     else:
-        messages.success(request, "导入完成：所有记录与系统中一致，没有任何变化。")
+        messages.success(request, _("导入完成：所有记录与系统中一致，没有任何变化。"))
     return redirect("exchange_runs")
 
 
@@ -138,7 +140,7 @@ def exchange_layout(request):
     layout = exporting.layout_for(district)
     if request.method == "POST" and request.POST.get("reset"):
         exporting.layout_reset(district=district, actor=request.user)
-        messages.success(request, "已恢复默认导出列。")
+        messages.success(request, _("已恢复默认导出列。"))
         return redirect("exchange_layout")
     form = LayoutForm(request.POST or None, initial={
         "columns": exporting.columns_text(layout), "date_format": layout.date_format,
@@ -147,7 +149,7 @@ def exchange_layout(request):
         exporting.layout_save(district=district, columns=form.cleaned_data["columns"],
                               date_format=form.cleaned_data["date_format"],
                               csv_encoding=form.cleaned_data["csv_encoding"], actor=request.user)
-        messages.success(request, "已保存导出列设置。")
+        messages.success(request, _("已保存导出列设置。"))
         return redirect("exchange_layout")
     return render(request, "exchange/layout.html", {"form": form, "layout": layout, "fields": exporting.FIELDS})
 

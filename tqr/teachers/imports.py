@@ -38,7 +38,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from python_calamine import CalamineWorkbook
 
 from tqr.accounts.models import Organisation
@@ -82,18 +84,30 @@ _CHUNK = 2000  # ids per `__in` query
 
 
 class ImportRefused(Exception):
-    """The import cannot go on: the file is refused, or (ImportRejected) its rows have problems."""
+    """The import cannot go on: the file is refused, or (ImportRejected) its rows have problems.
 
-    def __init__(self, message: str, *, code: str = "refused"):
+    The refusal is a (lazy) msgid and its values, rendered where `message` is read: in the reader's language
+    on a page, in the system's where it is kept for everyone (the exchange's ImportRun.message)."""
+
+    def __init__(self, message, *, code: str = "refused", params: Mapping[str, Any] | None = None):
         super().__init__(message)
-        self.message, self.code = message, code
+        self._text, self._params, self.code = message, params, code
+
+    @property
+    def message(self) -> str:
+        return self._text % self._params if self._params else str(self._text)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ImportRejected(ImportRefused):
     """A commit refused because of row problems; nothing was written. `preview` lists them."""
 
     def __init__(self, preview: ImportPreview):
-        super().__init__(f"有 {len(preview.problems)} 个问题，未导入任何数据。请修改后重新上传", code="problems")
+        super().__init__(ngettext_lazy("有 %(count)s 个问题，未导入任何数据。请修改后重新上传",
+                                       "有 %(count)s 个问题，未导入任何数据。请修改后重新上传", "count"),
+                         params={"count": len(preview.problems)}, code="problems")
         self.preview = preview
 
 
@@ -118,9 +132,10 @@ def check_filename(filename: str) -> None:
     """Only .xlsx: a macro-enabled workbook (.xlsm) is refused by its name as well as by its content."""
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsm", ".xltm", ".xlam"):
-        raise ImportRefused("不能导入含宏的工作簿（.xlsm）。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后上传", code="macro")
+        raise ImportRefused(gettext_lazy("不能导入含宏的工作簿（.xlsm）。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后上传"),
+                            code="macro")
     if suffix != ".xlsx":
-        raise ImportRefused("请上传 Excel 工作簿（.xlsx）文件，可先下载导入模板填写", code="type")
+        raise ImportRefused(gettext_lazy("请上传 Excel 工作簿（.xlsx）文件，可先下载导入模板填写"), code="type")
 
 
 def check_container(data: bytes, *, filename: str | None = None) -> None:
@@ -137,32 +152,41 @@ def check_container(data: bytes, *, filename: str | None = None) -> None:
     if filename is not None:
         check_filename(filename)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRefused(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分批导入", code="too_large")
+        raise too_large()
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportRefused("这是旧版 .xls 文件或加密的工作簿。请取消密码，另存为 .xlsx 后上传", code="type")
+        raise ImportRefused(gettext_lazy("这是旧版 .xls 文件或加密的工作簿。请取消密码，另存为 .xlsx 后上传"), code="type")
     if data[:4] != b"PK\x03\x04":
-        raise ImportRefused("不是有效的 Excel 工作簿（.xlsx）文件", code="type")
+        raise ImportRefused(gettext_lazy("不是有效的 Excel 工作簿（.xlsx）文件"), code="type")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_entries(archive)
     except ImportRefused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
-        raise ImportRefused("文件已损坏或不是有效的 Excel 工作簿（.xlsx）", code="corrupt") from exc
+        raise ImportRefused(gettext_lazy("文件已损坏或不是有效的 Excel 工作簿（.xlsx）"), code="corrupt") from exc
+
+
+def too_large() -> ImportRefused:
+    return ImportRefused(gettext_lazy("文件超过 %(mb)s MB，请分批导入"), params={"mb": MAX_UPLOAD_BYTES // 1024 // 1024},
+                         code="too_large")
+
+
+_ZIP_BOMB = gettext_lazy("文件解压后过大（可能是恶意构造的压缩文件），拒绝导入")
+_MACRO = gettext_lazy("工作簿含有宏（VBA），不能导入。请另存为不含宏的 .xlsx 后上传")
 
 
 def _check_entries(archive: zipfile.ZipFile) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise ImportRefused("文件结构异常（包含的部件过多），拒绝导入", code="entries")
+        raise ImportRefused(gettext_lazy("文件结构异常（包含的部件过多），拒绝导入"), code="entries")
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportRefused("文件解压后过大（可能是恶意构造的压缩文件），拒绝导入", code="zip_bomb")
+        raise ImportRefused(_ZIP_BOMB, code="zip_bomb")
     for info in infos:
         name = info.filename.lower()
         if name.endswith("vbaproject.bin") or name.endswith(".bin") and "vba" in name:
-            raise ImportRefused("工作簿含有宏（VBA），不能导入。请另存为不含宏的 .xlsx 后上传", code="macro")
+            raise ImportRefused(_MACRO, code="macro")
         if info.flag_bits & 0x1:
-            raise ImportRefused("工作簿已加密，请取消密码后上传", code="encrypted")
+            raise ImportRefused(gettext_lazy("工作簿已加密，请取消密码后上传"), code="encrypted")
     budget = MAX_UNCOMPRESSED_BYTES
     for info in infos:
         name = info.filename.lower()
@@ -172,13 +196,14 @@ def _check_entries(archive: zipfile.ZipFile) -> None:
             while chunk := entry.read(64 * 1024):
                 budget -= len(chunk)
                 if budget < 0:
-                    raise ImportRefused("文件解压后过大（可能是恶意构造的压缩文件），拒绝导入", code="zip_bomb")
+                    raise ImportRefused(_ZIP_BOMB, code="zip_bomb")
                 if is_xml:
                     window = (tail + chunk).lower()
                     if any(marker in window for marker in _DTD_MARKERS):
-                        raise ImportRefused("工作簿中含有不允许的 XML 声明（DOCTYPE/ENTITY），拒绝导入", code="dtd")
+                        raise ImportRefused(gettext_lazy("工作簿中含有不允许的 XML 声明（DOCTYPE/ENTITY），拒绝导入"),
+                                            code="dtd")
                     if name == "[content_types].xml" and _MACRO_TYPE in window:
-                        raise ImportRefused("工作簿含有宏（VBA），不能导入。请另存为不含宏的 .xlsx 后上传", code="macro")
+                        raise ImportRefused(_MACRO, code="macro")
                     tail = chunk[-32:]
 
 
@@ -192,27 +217,38 @@ def _fold(text: str) -> str:
     return folded if folded.isalnum() else "".join(ch for ch in folded if not ch.isspace())
 
 
+# The language of the files: the template's headings and the values typed in its cells are Chinese whatever
+# language the page is shown in (tqr/teachers/import_template.py), so labels are compared in Chinese.
+FILE_LANGUAGE = "zh-hans"
+
+
+def file_label(label) -> str:
+    """A choice's label as the files spell it (Chinese), whatever language is active."""
+    with translation.override(FILE_LANGUAGE):
+        return str(label)
+
+
 def _choices(text_choices, shown: Sequence[str] | None = None, aliases: Mapping[str, str] | None = None):
     """(label → value map, the labels to show). Every TextChoices label is accepted, plus short aliases."""
-    mapping = {_fold(str(label)): str(value) for value, label in text_choices.choices}
+    mapping = {_fold(file_label(label)): str(value) for value, label in text_choices.choices}
     mapping.update({_fold(k): str(v) for k, v in (aliases or {}).items()})
-    return mapping, tuple(shown or (str(label) for _, label in text_choices.choices))
+    return mapping, tuple(shown or (file_label(label) for _value, label in text_choices.choices))
 
 
-YES_NO = ({"是": True, "否": False}, ("是", "否"))
-POST_LEVELS = _choices(PostLevel, aliases={"初中": "junior", "高中": "senior", "中职": "vocational"})
+YES_NO = ({"是": True, "否": False}, ("是", "否"))  # i18n: data (what people type in the file's cells)
+POST_LEVELS = _choices(PostLevel, aliases={"初中": "junior", "高中": "senior", "中职": "vocational"})  # i18n: data (what people type in the file's cells)
 CERT_TYPE_CHOICES = _choices(CertificateType, aliases={
-    str(label).removesuffix("教师资格"): value for value, label in CertificateType.choices
+    file_label(label).removesuffix("教师资格"): value for value, label in CertificateType.choices  # i18n: data (what people type in the file's cells)
 })
-SPECIAL_POSTS = _choices(SpecialPost, shown=("否", "未转正", "已转正"),
-                         aliases={"未转正": SpecialPost.UNCONVERTED, "已转正": SpecialPost.CONVERTED})
-ETHICS = _choices(Ethics, shown=("良好", "有违反师德行为", "严重违反师德"),
-                  aliases={"严重违反师德": Ethics.SERIOUS_VIOLATION})
-HEALTH = _choices(Health, shown=("合格", "不合格"), aliases={"合格": Health.FIT, "不合格": Health.UNFIT})
+SPECIAL_POSTS = _choices(SpecialPost, shown=("否", "未转正", "已转正"),  # i18n: data (what people type in the file's cells)
+                         aliases={"未转正": SpecialPost.UNCONVERTED, "已转正": SpecialPost.CONVERTED})  # i18n: data (what people type in the file's cells)
+ETHICS = _choices(Ethics, shown=("良好", "有违反师德行为", "严重违反师德"),  # i18n: data (what people type in the file's cells)
+                  aliases={"严重违反师德": Ethics.SERIOUS_VIOLATION})  # i18n: data (what people type in the file's cells)
+HEALTH = _choices(Health, shown=("合格", "不合格"), aliases={"合格": Health.FIT, "不合格": Health.UNFIT})  # i18n: data (what people type in the file's cells)
 GRADES = _choices(AssessmentGrade)
 APPROVED = _choices(
-    Interruption.Approved, shown=("进修", "培训", "学术交流", "病假", "产假", "其他经批准"),
-    aliases={"进修": "study", "培训": "training", "其他经批准": "other_approved", "未经批准": ""},
+    Interruption.Approved, shown=("进修", "培训", "学术交流", "病假", "产假", "其他经批准"),  # i18n: data (what people type in the file's cells)
+    aliases={"进修": "study", "培训": "training", "其他经批准": "other_approved", "未经批准": ""},  # i18n: data (what people type in the file's cells)
 )
 
 
@@ -228,57 +264,57 @@ class Column:
     text_format: bool = False  # the template formats the column as text (@)
 
 
-TEACHER_SHEET = "教师"
-ASSESSMENT_SHEET = "年度考核"
-TRAINING_SHEET = "培训学时"
-INTERRUPTION_SHEET = "中断教学"
+TEACHER_SHEET = "教师"  # i18n: data (a sheet name of the import file)
+ASSESSMENT_SHEET = "年度考核"  # i18n: data (a sheet name of the import file)
+TRAINING_SHEET = "培训学时"  # i18n: data (a sheet name of the import file)
+INTERRUPTION_SHEET = "中断教学"  # i18n: data (a sheet name of the import file)
 
-_ID = Column("身份证号码", "id_number", "id", True, hint="18 位居民身份证号码，最后一位可为 X。必须是文本格式，不能是数字",
+_ID = Column("身份证号码", "id_number", "id", True, hint="18 位居民身份证号码，最后一位可为 X。必须是文本格式，不能是数字",  # i18n: data (import template heading, hint)
              text_format=True)
 
 SHEETS: dict[str, tuple[Column, ...]] = {
     TEACHER_SHEET: (
         _ID,
-        Column("姓名", "name", "text", True, 50, hint="与身份证一致"),
-        Column("任教单位代码", "unit_code", "code", True, hint="本系统的机构代码；只能是您管理范围内的单位", text_format=True),
-        Column("任教学段", "post_level", "enum", True, choices=POST_LEVELS),
-        Column("任教学科", "subject", "text", True, 30, hint="如 语文、数学"),
-        Column("职称", "title", "text", max_length=30, hint="如 一级教师"),
-        Column("手机号码", "phone", "phone", hint="11 位手机号码", text_format=True),
-        Column("电子邮箱", "email", "email", hint="用于找回密码，须真实有效"),
-        Column("在编", "on_payroll", "bool", choices=YES_NO, hint="留空时新教师按“是”"),
-        Column("在岗", "in_post", "bool", choices=YES_NO, hint="留空时新教师按“是”"),
-        Column("参加工作日期", "hire_date", "date", hint="Excel 日期或 YYYY-MM-DD 文本"),
-        Column("新入职教师", "new_teacher", "bool", choices=YES_NO, hint="首次注册前的新教师填“是”；留空按“否”"),
-        Column("试用期满考核合格", "probation_passed", "bool", choices=YES_NO, hint="新入职教师填写；留空按“否”"),
-        Column("已完成岗前培训", "pre_service_training_done", "bool", choices=YES_NO, hint="新入职教师填写；留空按“否”"),
-        Column("特岗教师", "special_post", "enum", choices=SPECIAL_POSTS, hint="留空按“否”"),
-        Column("借出单位代码", "seconded_code", "code", hint="借调教师填写借出单位的机构代码（在借出单位注册）；填“无”可清除",
+        Column("姓名", "name", "text", True, 50, hint="与身份证一致"),  # i18n: data (import template heading, hint)
+        Column("任教单位代码", "unit_code", "code", True, hint="本系统的机构代码；只能是您管理范围内的单位", text_format=True),  # i18n: data (import template heading, hint)
+        Column("任教学段", "post_level", "enum", True, choices=POST_LEVELS),  # i18n: data (import template heading, hint)
+        Column("任教学科", "subject", "text", True, 30, hint="如 语文、数学"),  # i18n: data (import template heading, hint)
+        Column("职称", "title", "text", max_length=30, hint="如 一级教师"),  # i18n: data (import template heading, hint)
+        Column("手机号码", "phone", "phone", hint="11 位手机号码", text_format=True),  # i18n: data (import template heading, hint)
+        Column("电子邮箱", "email", "email", hint="用于找回密码，须真实有效"),  # i18n: data (import template heading, hint)
+        Column("在编", "on_payroll", "bool", choices=YES_NO, hint="留空时新教师按“是”"),  # i18n: data (import template heading, hint)
+        Column("在岗", "in_post", "bool", choices=YES_NO, hint="留空时新教师按“是”"),  # i18n: data (import template heading, hint)
+        Column("参加工作日期", "hire_date", "date", hint="Excel 日期或 YYYY-MM-DD 文本"),  # i18n: data (import template heading, hint)
+        Column("新入职教师", "new_teacher", "bool", choices=YES_NO, hint="首次注册前的新教师填“是”；留空按“否”"),  # i18n: data (import template heading, hint)
+        Column("试用期满考核合格", "probation_passed", "bool", choices=YES_NO, hint="新入职教师填写；留空按“否”"),  # i18n: data (import template heading, hint)
+        Column("已完成岗前培训", "pre_service_training_done", "bool", choices=YES_NO, hint="新入职教师填写；留空按“否”"),  # i18n: data (import template heading, hint)
+        Column("特岗教师", "special_post", "enum", choices=SPECIAL_POSTS, hint="留空按“否”"),  # i18n: data (import template heading, hint)
+        Column("借出单位代码", "seconded_code", "code", hint="借调教师填写借出单位的机构代码（在借出单位注册）；填“无”可清除",  # i18n: data (import template heading, hint)
                text_format=True),
-        Column("教师资格证书号码", "cert_number", "cert", hint="17 位数字（旧版 15 位）。必须是文本格式", text_format=True),
-        Column("资格种类", "cert_type", "enum", choices=CERT_TYPE_CHOICES, hint="留空时按证书号码第 10 位确定"),
-        Column("证书任教学科", "cert_subject", "text", max_length=30, hint="填写证书号码时必填"),
-        Column("认定机构", "certifying_body", "text", max_length=60, hint="填写证书号码时必填"),
-        Column("证书签发日期", "cert_issue_date", "date", hint="填写证书号码时必填"),
-        Column("师德表现", "ethics", "enum", choices=ETHICS, hint="留空时新教师按“良好”"),
-        Column("身心健康", "health", "enum", choices=HEALTH, hint="留空时新教师按“合格”"),
+        Column("教师资格证书号码", "cert_number", "cert", hint="17 位数字（旧版 15 位）。必须是文本格式", text_format=True),  # i18n: data (import template heading, hint)
+        Column("资格种类", "cert_type", "enum", choices=CERT_TYPE_CHOICES, hint="留空时按证书号码第 10 位确定"),  # i18n: data (import template heading, hint)
+        Column("证书任教学科", "cert_subject", "text", max_length=30, hint="填写证书号码时必填"),  # i18n: data (import template heading, hint)
+        Column("认定机构", "certifying_body", "text", max_length=60, hint="填写证书号码时必填"),  # i18n: data (import template heading, hint)
+        Column("证书签发日期", "cert_issue_date", "date", hint="填写证书号码时必填"),  # i18n: data (import template heading, hint)
+        Column("师德表现", "ethics", "enum", choices=ETHICS, hint="留空时新教师按“良好”"),  # i18n: data (import template heading, hint)
+        Column("身心健康", "health", "enum", choices=HEALTH, hint="留空时新教师按“合格”"),  # i18n: data (import template heading, hint)
     ),
     ASSESSMENT_SHEET: (
         _ID,
-        Column("年度", "year", "year", True, hint="四位年份，如 2023"),
-        Column("考核等次", "grade", "enum", True, choices=GRADES),
+        Column("年度", "year", "year", True, hint="四位年份，如 2023"),  # i18n: data (import template heading, hint)
+        Column("考核等次", "grade", "enum", True, choices=GRADES),  # i18n: data (import template heading, hint)
     ),
     TRAINING_SHEET: (
         _ID,
-        Column("年度", "year", "year", True, hint="四位年份，如 2023"),
-        Column("学时", "hours", "hours", True, hint=f"该年度培训学时，0–{MAX_HOURS_PER_YEAR} 的整数"),
+        Column("年度", "year", "year", True, hint="四位年份，如 2023"),  # i18n: data (import template heading, hint)
+        Column("学时", "hours", "hours", True, hint=f"该年度培训学时，0–{MAX_HOURS_PER_YEAR} 的整数"),  # i18n: data (import template heading, hint)
     ),
     INTERRUPTION_SHEET: (
         _ID,
-        Column("开始日期", "start_date", "date", True, hint="Excel 日期或 YYYY-MM-DD 文本"),
-        Column("结束日期", "end_date", "date", True, hint="Excel 日期或 YYYY-MM-DD 文本"),
-        Column("批准事由", "approved", "enum", choices=APPROVED, hint="经批准的填写事由；未经批准请留空"),
-        Column("说明", "note", "text", max_length=200),
+        Column("开始日期", "start_date", "date", True, hint="Excel 日期或 YYYY-MM-DD 文本"),  # i18n: data (import template heading, hint)
+        Column("结束日期", "end_date", "date", True, hint="Excel 日期或 YYYY-MM-DD 文本"),  # i18n: data (import template heading, hint)
+        Column("批准事由", "approved", "enum", choices=APPROVED, hint="经批准的填写事由；未经批准请留空"),  # i18n: data (import template heading, hint)
+        Column("说明", "note", "text", max_length=200),  # i18n: data (import template heading, hint)
     ),
 }
 SHEET_ORDER = tuple(SHEETS)
@@ -306,16 +342,23 @@ class Problem:
     def where(self) -> str:
         if self.row is None:
             return f"「{self.sheet}」" if self.sheet else ""
-        return f"第{self.row}行「{self.column}」列" if self.column else f"第{self.row}行"
+        if self.column:
+            return _("第%(row)s行「%(column)s」列") % {"row": self.row, "column": self.column}
+        return _("第%(row)s行") % {"row": self.row}
 
     @property
     def location(self) -> str:
         """「教师」第1999行「身份证号码」列 (or 「教师」, or nothing for the whole workbook)."""
-        sheet = f"「{self.sheet}」" if self.sheet and self.row is not None else ""
-        return sheet + self.where
+        if not self.sheet or self.row is None:
+            return self.where
+        values = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if self.column:
+            return _("「%(sheet)s」第%(row)s行「%(column)s」列") % values
+        return _("「%(sheet)s」第%(row)s行") % values
 
     def __str__(self) -> str:
-        return f"{self.location}：{self.message}" if self.location else self.message
+        location = self.location
+        return _("%(location)s：%(message)s") % {"location": location, "message": self.message} if location else self.message
 
     def as_dict(self) -> dict:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message,
@@ -400,8 +443,9 @@ class ImportResult:
                 "counts": self.counts, "evaluations": self.evaluations}
 
 
-COUNT_LABELS = {"teachers": "教师", "certificates": "教师资格证书", "assessments": "年度考核", "training": "培训学时",
-                "interruptions": "中断教学"}
+COUNT_LABELS = {"teachers": gettext_lazy("教师"), "certificates": gettext_lazy("教师资格证书"),
+                "assessments": gettext_lazy("年度考核"), "training": gettext_lazy("培训学时"),
+                "interruptions": gettext_lazy("中断教学")}
 _FACT_KINDS = {ASSESSMENT_SHEET: "assessments", TRAINING_SHEET: "training", INTERRUPTION_SHEET: "interruptions"}
 
 
@@ -428,7 +472,7 @@ def _excel_general(number: float) -> str:
 
 def _text(value) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return "是" if value else "否"  # i18n: data (what people type in the file's cells)
     if _is_number(value):
         return str(int(value)) if float(value).is_integer() else repr(value)
     if isinstance(value, datetime | date):
@@ -437,8 +481,10 @@ def _text(value) -> str:
 
 
 def _numeric_identifier(value, label: str) -> str:
-    return (f"{label}被存成了数字（如 {_excel_general(float(value))}），会丢失末几位。"
-            f"请将{label.removesuffix('码')}列设置为文本格式后重新填写")  # security-tests §59 wording
+    """The security-tests §59 wording; `label` is the column's heading in the file, e.g. 身份证号码."""
+    column = label.removesuffix("码")  # i18n: data (身份证号码 → the 身份证号 column)
+    return _("%(label)s被存成了数字（如 %(number)s），会丢失末几位。请将%(column)s列设置为文本格式后重新填写") % {
+        "label": label, "number": _excel_general(float(value)), "column": column}
 
 
 _DATE_TEXT = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
@@ -451,7 +497,7 @@ def _convert(column: Column, value, today: date):
     kind = column.kind
     if kind == "id":
         if _is_number(value):
-            raise _CellError(_numeric_identifier(value, "身份证号码"))
+            raise _CellError(_numeric_identifier(value, "身份证号码"))  # i18n: data (the import file's heading)
         number = normalise(_text(value))
         issues = validate_resident_id(number, not_after=today)
         if issues:
@@ -459,7 +505,7 @@ def _convert(column: Column, value, today: date):
         return number
     if kind == "cert":
         if _is_number(value):
-            raise _CellError(_numeric_identifier(value, "教师资格证书号码"))
+            raise _CellError(_numeric_identifier(value, "教师资格证书号码"))  # i18n: data (the import file's heading)
         number = normalise(_text(value))
         issues = validate_certificate_number(number, round_year=today.year)
         if issues:
@@ -468,28 +514,29 @@ def _convert(column: Column, value, today: date):
     if kind == "text":
         text = _text(value)
         if column.max_length and len(text) > column.max_length:
-            raise _CellError(f"不能超过 {column.max_length} 个字")
+            raise _CellError(ngettext("不能超过 %(count)s 个字", "不能超过 %(count)s 个字", column.max_length)
+                             % {"count": column.max_length})
         return text
     if kind == "code":
         text = _fold(_text(value))
-        if column.key == "seconded_code" and text == "无":
+        if column.key == "seconded_code" and text == "无":  # i18n: data (what people type in the file's cells)
             return ""
         if not _CODE.fullmatch(text):
-            raise _CellError("机构代码应为数字或字母")
+            raise _CellError(_("机构代码应为数字或字母"))
         return text
     if kind == "phone":
         text = _fold(_text(value))
         if not _PHONE.fullmatch(text):
-            raise _CellError("应为 11 位手机号码（固定电话写作 023-12345678）")
+            raise _CellError(_("应为 11 位手机号码（固定电话写作 023-12345678）"))
         return text
     if kind == "email":
         text = _fold(_text(value))
         try:
             validate_email(text)
         except ValidationError as exc:
-            raise _CellError("电子邮箱格式不正确") from exc
+            raise _CellError(_("电子邮箱格式不正确")) from exc
         if len(text) > 254:
-            raise _CellError("电子邮箱过长")
+            raise _CellError(_("电子邮箱过长"))
         return text
     if kind in ("enum", "bool"):
         mapping, shown = column.choices
@@ -497,19 +544,20 @@ def _convert(column: Column, value, today: date):
             return value
         folded = _fold(_text(value))
         if folded not in mapping:
-            raise _CellError(f"“{_text(value)[:20]}”不是可选值，应为：{'、'.join(shown)}")
+            raise _CellError(_("“%(value)s”不是可选值，应为：%(choices)s") % {"value": _text(value)[:20],
+                                                                       "choices": "、".join(shown)})
         return mapping[folded]
     if kind == "date":
         return _date(value, today)
     if kind == "year":
-        year = _integer(value, strip="年")
+        year = _integer(value, strip="年")  # i18n: data (what people type in the file's cells)
         if year is None or not EARLIEST_YEAR <= year <= today.year:
-            raise _CellError(f"年度应为 {EARLIEST_YEAR}–{today.year} 之间的四位年份")
+            raise _CellError(_("年度应为 %(first)s–%(last)s 之间的四位年份") % {"first": EARLIEST_YEAR, "last": today.year})
         return year
     if kind == "hours":
-        hours = _integer(value, strip="学时")
+        hours = _integer(value, strip="学时")  # i18n: data (what people type in the file's cells)
         if hours is None or not 0 <= hours <= MAX_HOURS_PER_YEAR:
-            raise _CellError(f"学时应为 0–{MAX_HOURS_PER_YEAR} 之间的整数")
+            raise _CellError(_("学时应为 0–%(max)s 之间的整数") % {"max": MAX_HOURS_PER_YEAR})
         return hours
     raise AssertionError(kind)  # pragma: no cover - a typo in SHEETS
 
@@ -527,19 +575,22 @@ def _date(value, today: date) -> date:
     if not isinstance(value, date):
         match = _DATE_TEXT.fullmatch(_fold(_text(value))) if isinstance(value, str) else None
         if match is None:
-            raise _CellError("应为日期：Excel 日期，或 YYYY-MM-DD 格式的文本（如 2015-09-01）")
+            raise _CellError(_("应为日期：Excel 日期，或 YYYY-MM-DD 格式的文本（如 2015-09-01）"))
         try:
             value = date(*(int(part) for part in match.groups()))
         except ValueError as exc:
-            raise _CellError(f"“{_text(value)}”不是有效日期") from exc
+            raise _CellError(_("“%(value)s”不是有效日期") % {"value": _text(value)}) from exc
     if value < EARLIEST_DATE:
-        raise _CellError(f"日期不能早于 {EARLIEST_DATE.year} 年")
+        raise _CellError(_("日期不能早于 %(year)s 年") % {"year": EARLIEST_DATE.year})
     if value > today:
-        raise _CellError("日期不能晚于今天")
+        raise _CellError(_("日期不能晚于今天"))
     return value
 
 
 # --- Reading a workbook ------------------------------------------------------------------------------
+
+
+UNREADABLE = gettext_lazy("无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试")
 
 
 def parse_workbook(data: bytes, *, today: date | None = None) -> ImportPreview:
@@ -559,21 +610,22 @@ def parse_workbook(data: bytes, *, today: date | None = None) -> ImportPreview:
                 continue
             ws = book.get_sheet_by_name(found[sheet])
             if ws.total_height > MAX_ROWS + 1:
-                raise ImportRefused(f"「{sheet}」超过 {MAX_ROWS} 行，请分批导入", code="too_many_rows")
+                raise ImportRefused(gettext_lazy("「%(sheet)s」超过 %(count)s 行，请分批导入"),
+                                    params={"sheet": sheet, "count": MAX_ROWS}, code="too_many_rows")
             # skip_empty_area=False: row 1 of the list is row 1 of the sheet, so row numbers match Excel.
             tables[sheet] = ws.to_python(skip_empty_area=False)
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ImportRefused("无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试", code="unreadable") from exc
+        raise ImportRefused(UNREADABLE, code="unreadable") from exc
     if not tables:
-        preview.file_problems.append(Problem("", None, None, "没有找到「教师」「年度考核」「培训学时」「中断教学」中的任何一个工作表，"
-                                                            "请使用导入模板"))
+        preview.file_problems.append(Problem("", None, None, _("没有找到「教师」「年度考核」「培训学时」「中断教学」中的任何一个工作表，"
+                                                              "请使用导入模板")))
         return preview
     for sheet, rows in tables.items():
         _parse_sheet(preview, sheet, rows, today)
     if preview.row_count == 0 and not preview.file_problems:
-        preview.file_problems.append(Problem("", None, None, "工作簿中没有可导入的数据行"))
+        preview.file_problems.append(Problem("", None, None, _("工作簿中没有可导入的数据行")))
     return preview
 
 
@@ -601,7 +653,7 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
             positions[name] = index
     missing = [c for c in columns if c.required and c.header not in positions]
     for column in missing:
-        preview.file_problems.append(Problem(sheet, 1, column.header, "缺少此列，请使用导入模板的表头"))
+        preview.file_problems.append(Problem(sheet, 1, column.header, _("缺少此列，请使用导入模板的表头")))
     if missing:
         return
     present = [(c, positions[c.header]) for c in columns if c.header in positions]
@@ -615,7 +667,7 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
             value = cells[index] if index < len(cells) else None
             if _is_blank(value):
                 if column.required:
-                    problems.append(Problem(sheet, offset, column.header, "必填，不能为空"))
+                    problems.append(Problem(sheet, offset, column.header, _("必填，不能为空")))
                 continue
             try:
                 values[column.key] = _convert(column, value, today)
@@ -626,14 +678,12 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
         elif sheet == INTERRUPTION_SHEET:
             start, end = values.get("start_date"), values.get("end_date")
             if start and end and end < start:
-                problems.append(Problem(sheet, offset, "结束日期", "结束日期早于开始日期"))
+                problems.append(Problem(sheet, offset, "结束日期", _("结束日期早于开始日期")))  # i18n: data (the import file's heading)
         id_number = values.get("id_number")
         if id_number is not None:
             key = (id_number,) if sheet == TEACHER_SHEET else (id_number, *_fact_key(sheet, values))
-            what = "身份证号码" if sheet == TEACHER_SHEET else (
-                "同一教师、同一起止日期" if sheet == INTERRUPTION_SHEET else "同一教师、同一年度")
-            if message := duplicates.check(key, offset, what):
-                problems.append(Problem(sheet, offset, "身份证号码", message))
+            if message := duplicates.check(key, offset, _DUPLICATE_ROW[sheet]):
+                problems.append(Problem(sheet, offset, "身份证号码", message))  # i18n: data (the import file's heading)
         preview.file_problems += problems
         preview.sheet_rows[sheet] = preview.sheet_rows.get(sheet, 0) + 1
         if sheet == TEACHER_SHEET:
@@ -649,6 +699,15 @@ def _parse_sheet(preview: ImportPreview, sheet: str, rows: list[list], today: da
         _check_duplicate_certificates(preview, sheet)
 
 
+SAME_TEACHER_YEAR = gettext_lazy("与第%(row)s行重复（同一教师、同一年度只能有一行）")
+_DUPLICATE_ROW = {
+    TEACHER_SHEET: gettext_lazy("与第%(row)s行重复（身份证号码只能有一行）"),
+    ASSESSMENT_SHEET: SAME_TEACHER_YEAR,
+    TRAINING_SHEET: SAME_TEACHER_YEAR,
+    INTERRUPTION_SHEET: gettext_lazy("与第%(row)s行重复（同一教师、同一起止日期只能有一行）"),
+}
+
+
 class DuplicateRows:
     """The duplicate-row check shared by every import: the first row of each key wins, a later row with the
     same key is a problem naming that first row. Keys with a None in them (a cell that failed) are skipped."""
@@ -656,10 +715,11 @@ class DuplicateRows:
     def __init__(self) -> None:
         self.first_row: dict[tuple, int] = {}
 
-    def check(self, key: tuple, row: int, what: str) -> str | None:
-        """None for a new key; else the message for `row`, e.g. 与第3行重复（同一教师、同一年度只能有一行）."""
+    def check(self, key: tuple, row: int, message) -> str | None:
+        """None for a new key; else the message for `row`: `message` (a msgid with a %(row)s placeholder for the
+        first row, e.g. SAME_TEACHER_YEAR) → 与第3行重复（同一教师、同一年度只能有一行）."""
         if key in self.first_row:
-            return f"与第{self.first_row[key]}行重复（{what}只能有一行）"
+            return message % {"row": self.first_row[key]}
         if None not in key:
             self.first_row[key] = row
         return None
@@ -674,22 +734,23 @@ def _fact_key(sheet: str, values: dict) -> tuple:
 def _teacher_row_problems(sheet: str, row: int, values: dict) -> list[Problem]:
     """Cross-cell rules of a 教师 row: the certificate's columns go together and agree with its number."""
     problems = []
-    cert_columns = {"cert_subject": "证书任教学科", "certifying_body": "认定机构", "cert_issue_date": "证书签发日期"}
+    cert_columns = {"cert_subject": "证书任教学科", "certifying_body": "认定机构", "cert_issue_date": "证书签发日期"}  # i18n: data (the import file's heading)
     number = values.get("cert_number")
     if number is None:
         if any(k in values for k in (*cert_columns, "cert_type")):
-            problems.append(Problem(sheet, row, "教师资格证书号码", "填写了证书信息，但没有填写证书号码"))
+            problems.append(Problem(sheet, row, "教师资格证书号码", _("填写了证书信息，但没有填写证书号码")))  # i18n: data (the import file's heading)
         return problems
     for key, header in cert_columns.items():
         if key not in values:
-            problems.append(Problem(sheet, row, header, "填写证书号码时必填"))
+            problems.append(Problem(sheet, row, header, _("填写证书号码时必填")))
     info = decode_certificate(number)
     if info.legacy:
         if "cert_type" not in values:
-            problems.append(Problem(sheet, row, "资格种类", "旧版 15 位证书号码须填写资格种类"))
+            problems.append(Problem(sheet, row, "资格种类", _("旧版 15 位证书号码须填写资格种类")))  # i18n: data (the import file's heading)
     elif "cert_type" in values and values["cert_type"] != info.type:
         label = CertificateType(info.type).label if info.type else info.type_digit
-        problems.append(Problem(sheet, row, "资格种类", f"与证书号码第 10 位（{info.type_digit}：{label}）不一致"))
+        message = _("与证书号码第 10 位（%(digit)s：%(label)s）不一致") % {"digit": info.type_digit, "label": label}
+        problems.append(Problem(sheet, row, "资格种类", message))  # i18n: data (the import file's heading)
     return problems
 
 
@@ -701,7 +762,7 @@ def _check_duplicate_certificates(preview: ImportPreview, sheet: str) -> None:
             continue
         if number in first:
             preview.file_problems.append(
-                Problem(sheet, row.row, "教师资格证书号码", f"证书号码与第{first[number]}行重复"))
+                Problem(sheet, row.row, "教师资格证书号码", _("证书号码与第%(row)s行重复") % {"row": first[number]}))  # i18n: data (the import file's heading)
             row.ok = False
         else:
             first[number] = row.row
@@ -781,13 +842,14 @@ def _plan(preview: ImportPreview, scope_units) -> _Plan:
         counts[kind]["rows"] = preview.sheet_rows.get(sheet, 0)
 
     # Unit codes: only units in the importer's scope (both the post's unit and a lending unit).
-    unknown = sorted({code for _, _, code in preview.unit_refs} - by_code.keys())
+    unknown = sorted({code for _row, _key, code in preview.unit_refs} - by_code.keys())
     known_elsewhere = set(Organisation.objects.filter(code__in=unknown).values_list("code", flat=True)) if unknown else set()
-    headers = {"unit_code": "任教单位代码", "seconded_code": "借出单位代码"}
+    headers = {"unit_code": "任教单位代码", "seconded_code": "借出单位代码"}  # i18n: data (the import file's heading)
     blocked_rows = set()
     for row, key, code in preview.unit_refs:
         if code not in by_code:
-            message = f"机构代码 {code} 不在您的管理范围" if code in known_elsewhere else f"机构代码 {code} 不存在，请核对"
+            message = (_("机构代码 %(code)s 不在您的管理范围") if code in known_elsewhere
+                       else _("机构代码 %(code)s 不存在，请核对")) % {"code": code}
             problems.append(Problem(TEACHER_SHEET, row, headers[key], message))
             blocked_rows.add(row)
 
@@ -802,8 +864,8 @@ def _plan(preview: ImportPreview, scope_units) -> _Plan:
         current = existing.get(r.digest)
         if current is not None and current.unit_id not in scope:
             # Never silently moved: a transfer between schools outside the importer's scope is the district's.
-            problems.append(Problem(TEACHER_SHEET, r.row, "身份证号码",
-                                    "该教师已在您管理范围以外的单位登记，不能导入或调入。如系教师调动，请联系区县教委处理"))
+            problems.append(Problem(TEACHER_SHEET, r.row, "身份证号码",  # i18n: data (the import file's heading)
+                                    _("该教师已在您管理范围以外的单位登记，不能导入或调入。如系教师调动，请联系区县教委处理")))
             continue
         if not r.ok or r.row in blocked_rows:
             continue
@@ -851,7 +913,7 @@ def _plan(preview: ImportPreview, scope_units) -> _Plan:
 
 
 def _plan_certificates(plan: _Plan, planned_rows, counts, problems) -> None:
-    numbers = [r.values["cert_number"] for r, _ in planned_rows if "cert_number" in r.values]
+    numbers = [r.values["cert_number"] for r, _teacher in planned_rows if "cert_number" in r.values]
     existing = {c.number: c for c in _by_chunks(lambda chunk: Certificate.objects.filter(number__in=chunk), numbers)}
     for r, teacher in planned_rows:
         number = r.values.get("cert_number")
@@ -862,7 +924,7 @@ def _plan_certificates(plan: _Plan, planned_rows, counts, problems) -> None:
                   "issue_date": r.values["cert_issue_date"]}
         cert = existing.get(number)
         if cert is not None and (teacher.pk is None or cert.teacher_id != teacher.pk):
-            problems.append(Problem(TEACHER_SHEET, r.row, "教师资格证书号码", "该证书号码已登记在另一位教师名下，请核对"))
+            problems.append(Problem(TEACHER_SHEET, r.row, "教师资格证书号码", _("该证书号码已登记在另一位教师名下，请核对")))  # i18n: data (the import file's heading)
             continue
         if cert is None:
             plan.creates["certificates"].append(Certificate(teacher=teacher, number=number, **target))
@@ -902,8 +964,8 @@ def _plan_facts(plan: _Plan, preview: ImportPreview, planned, existing, scope, c
                 continue  # its 教师 row decides; a problem there is already listed
             current = existing.get(f.digest)
             if current is None or current.unit_id not in scope:
-                problems.append(Problem(f.sheet, f.row, "身份证号码",
-                                        "该身份证号码既不在「教师」工作表中，也不是您管理范围内已登记的教师"))
+                problems.append(Problem(f.sheet, f.row, "身份证号码",  # i18n: data (the import file's heading)
+                                        _("该身份证号码既不在「教师」工作表中，也不是您管理范围内已登记的教师")))
             else:
                 teachers.setdefault(f.digest, current)
     teacher_ids = [t.pk for t in teachers.values() if t.pk is not None]
@@ -1004,7 +1066,7 @@ def import_commit(*, preview_or_data: ImportPreview | bytes, scope_units, actor)
     except IntegrityError as exc:
         # Someone else imported the same teacher or certificate between our check and our write.
         record("import.teachers", actor=actor, result=AuditEvent.Result.CONFLICT, data={"sha256": preview.sha256})
-        raise ImportRefused("导入时数据已被他人同时修改（例如同时导入了相同的教师），未导入任何数据。请重新上传",
+        raise ImportRefused(gettext_lazy("导入时数据已被他人同时修改（例如同时导入了相同的教师），未导入任何数据。请重新上传"),
                             code="conflict") from exc
     return result
 
@@ -1106,7 +1168,7 @@ def import_upload(*, upload, actor) -> tuple[ImportPreview, str | None]:
     try:
         check_filename(upload.name or "")
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise ImportRefused(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分批导入", code="too_large")
+            raise too_large()
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         preview = preview_import(data, scope_units=visible_units(actor))
     except ImportRefused as exc:
@@ -1141,8 +1203,10 @@ def import_commit_or_queue(*, token: str, actor):
     if rows <= settings.TQR_IMPORT_SYNC_ROWS:
         return import_commit_upload(token=token, actor=actor)
     load_upload(token, user=actor)  # this user's upload, still there (UploadNotFound otherwise)
-    return job_start(kind="teacher_import", label=f"导入教师数据（{rows} 行）", owner=actor, params={"token": token},
-                     filename="导入结果.txt")
+    with translation.override(settings.LANGUAGE_CODE):  # kept on the job for every reader: the system's language
+        label = ngettext("导入教师数据（%(count)s 行）", "导入教师数据（%(count)s 行）", rows) % {"count": rows}
+        filename = _("导入结果.txt")
+    return job_start(kind="teacher_import", label=label, owner=actor, params={"token": token}, filename=filename)
 
 
 def import_template_for(actor) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tqr.core.fields import EncryptedTextField
@@ -85,7 +86,7 @@ class TeacherProfile(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
-    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")  # i18n: data (the stored default value)
     birth_date = models.DateField(_("出生日期"))
     # The resident ID is stored encrypted; `id_digest` (keyed HMAC) finds it, `id_masked` shows it.
     id_number = EncryptedTextField(_("身份证号码"))
@@ -212,7 +213,7 @@ class TrainingRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["teacher", "year"], name="one_training_row_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.hours}学时"
+        return gettext("%(year)s %(hours)s学时") % {"year": self.year, "hours": self.hours}
 
 
 class Interruption(models.Model):
@@ -240,7 +241,7 @@ class Interruption(models.Model):
         ordering = ["teacher_id", "start_date"]
 
     def __str__(self) -> str:
-        return f"{self.start_date}—{self.end_date} {self.get_approved_display() or '未经批准'}"
+        return f"{self.start_date}—{self.end_date} {self.get_approved_display() or gettext('未经批准')}"
 
     @property
     def days(self) -> int:

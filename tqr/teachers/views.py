@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -81,10 +82,10 @@ def teacher_import_commit(request, token: str):
     if isinstance(result, Job):  # a large file: committed in the background, its page shows the progress
         return redirect("job_detail", job_id=result.pk)
     if result.created or result.changed:
-        messages.success(request, "导入完成：新增 {created} 条、更新 {changed} 条、未变化 {unchanged} 条记录。".format(
-            **result.as_dict()))
+        messages.success(request, gettext("导入完成：新增 %(created)s 条、更新 %(changed)s 条、未变化 %(unchanged)s 条记录。")
+                         % result.as_dict())
     else:
-        messages.success(request, "导入完成：所有记录与系统中一致，没有任何变化。")
+        messages.success(request, gettext("导入完成：所有记录与系统中一致，没有任何变化。"))
     return redirect("teacher_import")
 
 
