@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,9 +45,11 @@ def signup(request):
             form.add_error(None, error)
         else:
             login(request, outcome.user)
-            messages.success(request, f"账号已创建。请查收验证邮件：我们已向 {outcome.user.email} 发送验证链接（{services.VERIFY_MAX_AGE.days}天内有效）。")
+            messages.success(request, _("账号已创建。请查收验证邮件：我们已向 %(email)s 发送验证链接（%(days)s天内有效）。")
+                             % {"email": outcome.user.email, "days": services.VERIFY_MAX_AGE.days})
             if outcome.linked and outcome.user.organisation_id != form.cleaned_data["unit"].pk:
-                messages.info(request, f"您的任教单位以学校登记为准：{outcome.user.organisation.name}。如有误请联系本校注册管理员。")
+                messages.info(request, _("您的任教单位以学校登记为准：%(unit)s。如有误请联系本校注册管理员。")
+                              % {"unit": outcome.user.organisation.name})
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -70,13 +73,14 @@ def verify_email(request, token: str | None = None):
 def verify_email_resend(request):
     user = request.user
     if user.email_verified_at is not None:
-        messages.info(request, "您的邮箱已验证，无需再次验证。")
+        messages.info(request, _("您的邮箱已验证，无需再次验证。"))
     elif not user.email:
-        messages.error(request, "账号没有登记电子邮箱，请联系本校注册管理员。")
+        messages.error(request, _("账号没有登记电子邮箱，请联系本校注册管理员。"))
     elif services.email_verification_resend(user=user, base_url=_base_url(request)):
-        messages.success(request, f"验证邮件已重新发送至 {user.email}，请查收（{services.VERIFY_MAX_AGE.days}天内有效）。")
+        messages.success(request, _("验证邮件已重新发送至 %(email)s，请查收（%(days)s天内有效）。")
+                         % {"email": user.email, "days": services.VERIFY_MAX_AGE.days})
     else:
-        messages.error(request, "验证邮件刚刚已发送，请1分钟后再试。")
+        messages.error(request, _("验证邮件刚刚已发送，请1分钟后再试。"))
     return redirect("home")
 
 
@@ -91,13 +95,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get(self, request, *args, **kwargs):
         user = request.user
         if not user.must_change_password and password_expired(user):  # sent here by the middleware
-            messages.warning(request, f"您的密码已使用超过{settings.TQR_PASSWORD_MAX_AGE_DAYS}天，请设置新密码后继续使用。")
+            messages.warning(request, _("您的密码已使用超过%(days)s天，请设置新密码后继续使用。")
+                             % {"days": settings.TQR_PASSWORD_MAX_AGE_DAYS})
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         services.password_change(user=form.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, form.user)  # this session stays; all others end
-        messages.success(self.request, "密码已修改。")
+        messages.success(self.request, _("密码已修改。"))
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tqr.accounts.models import ApiToken, Organisation, User
 
@@ -14,11 +16,11 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 class LockedFilter(admin.SimpleListFilter):
-    title = "锁定状态"
+    title = _("锁定状态")
     parameter_name = "locked"
 
     def lookups(self, request, model_admin):
-        return [("yes", "已锁定"), ("failing", "有连续登录失败")]
+        return [("yes", _("已锁定")), ("failing", _("有连续登录失败"))]
 
     def queryset(self, request, queryset):
         from django.utils import timezone
@@ -47,21 +49,23 @@ class UserAdmin(BaseUserAdmin):
         ("TQR", {"fields": ("display_name", "role", "organisation")}),
     )
 
-    @admin.display(description="锁定", boolean=True)
+    @admin.display(description=_("锁定"), boolean=True)
     def locked(self, obj) -> bool:
         from tqr.accounts.lockout import is_locked
 
         return is_locked(obj)
 
-    @admin.action(description="解除所选账号的登录锁定")
+    @admin.action(description=_("解除所选账号的登录锁定"))
     def unlock_accounts(self, request, queryset):
         from tqr.accounts.lockout import unlock
 
         count = sum(unlock(user, actor=request.user, request=request) for user in queryset)
         if count:
-            self.message_user(request, f"已解除 {count} 个账号的登录锁定（已记入审计日志）。", messages.SUCCESS)
+            self.message_user(request, ngettext("已解除 %(count)s 个账号的登录锁定（已记入审计日志）。",
+                                               "已解除 %(count)s 个账号的登录锁定（已记入审计日志）。", count)
+                              % {"count": count}, messages.SUCCESS)
         else:
-            self.message_user(request, "所选账号没有被锁定，也没有连续登录失败记录。", messages.INFO)
+            self.message_user(request, _("所选账号没有被锁定，也没有连续登录失败记录。"), messages.INFO)
 
     def save_model(self, request, obj, form, change):
         from tqr.audit.services import record

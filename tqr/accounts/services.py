@@ -19,16 +19,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from tqr.accounts.models import Organisation, PasswordHistory, Role, User
 from tqr.audit.services import record
 from tqr.core.fields import digest
 from tqr.rules.identifiers import normalise, resident_id_birth_date, resident_id_gender
 
-ALREADY_REGISTERED = "该身份证号码已注册账号，请直接登录；忘记密码可通过邮箱找回"
-NAME_MISMATCH = "姓名与学校登记的信息不一致，请核对或联系本校注册管理员"
-EMAIL_TAKEN = "该邮箱已被其他账号使用"
-SUBJECT_NOT_GIVEN = "未填写"
+ALREADY_REGISTERED = _("该身份证号码已注册账号，请直接登录；忘记密码可通过邮箱找回")
+NAME_MISMATCH = _("姓名与学校登记的信息不一致，请核对或联系本校注册管理员")
+EMAIL_TAKEN = _("该邮箱已被其他账号使用")
+SUBJECT_NOT_GIVEN = "未填写"  # i18n: data (stored as the teacher's subject until the school corrects it; printed on the official forms)
 
 # 任教学段 a new teacher starts with, from the kind of unit they name; the school corrects it later.
 POST_LEVEL_BY_UNIT_KIND = {

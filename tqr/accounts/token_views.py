@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,5 +43,5 @@ def api_tokens(request):
 def api_token_revoke(request, token_id: int):
     token = get_visible_or_404(request, ApiToken.objects.filter(user=request.user), pk=token_id)
     token_revoke(token=token, actor=request.user)
-    messages.success(request, f"令牌“{token.name}”已吊销，使用它的程序将无法再访问。")
+    messages.success(request, gettext("令牌“%(name)s”已吊销，使用它的程序将无法再访问。") % {"name": token.name})
     return redirect("api_tokens")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -24,7 +25,7 @@ router = Router(tags=["注册年度"])
 
 
 def form_errors(form) -> dict:
-    return {"detail": "提交的内容有误，请按提示修改", "errors": {k: list(v) for k, v in form.errors.items()}}
+    return {"detail": _("提交的内容有误，请按提示修改"), "errors": {k: list(v) for k, v in form.errors.items()}}
 
 
 def announcement_out(round_, announcement) -> dict:
@@ -47,7 +48,7 @@ def announcement(request, round_id: int):
     require(request, "announcement.view", round_)
     ann = getattr(round_, "announcement", None)
     if ann is None or (ann.published_at is None and not can(request.user, "announcement.publish", round_)):
-        return Status(404, {"detail": "本年度尚未发布工作通知"})
+        return Status(404, {"detail": _("本年度尚未发布工作通知")})
     return announcement_out(round_, ann)
 
 
@@ -74,7 +75,7 @@ def announcement_publish(request, round_id: int):
     require(request, "announcement.publish", round_)
     ann = getattr(round_, "announcement", None)
     if ann is None:
-        return Status(404, {"detail": "请先保存工作通知"})
+        return Status(404, {"detail": _("请先保存工作通知")})
     return announcement_out(round_, services.announcement_publish(announcement=ann, actor=request.user))
 
 
@@ -114,7 +115,7 @@ def announcement_attach(request, round_id: int, title: Form[str], file: File[Upl
     require(request, "announcement.publish", round_)
     ann = getattr(round_, "announcement", None)
     if ann is None:
-        return Status(404, {"detail": "请先保存工作通知"})
+        return Status(404, {"detail": _("请先保存工作通知")})
     form = AttachmentForm({"title": title}, {"file": file})
     if not form.is_valid():
         return Status(400, form_errors(form))

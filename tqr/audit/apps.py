@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "tqr.audit"
-    verbose_name = "审计日志"
+    verbose_name = _("审计日志")
 
     def ready(self):
         from tqr.audit import (

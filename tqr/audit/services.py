@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tqr.audit import chain
 from tqr.audit.models import AuditEvent
@@ -17,14 +18,23 @@ def command_username() -> str:
     import getpass
 
     try:
-        return f"{getpass.getuser()}（命令行）"
+        return f"{getpass.getuser()}（命令行）"  # i18n: data (the audit row's username: the log reads the same for every reader)
     except (OSError, KeyError):
-        return "（命令行）"
+        return "（命令行）"  # i18n: data (the audit row's username: the log reads the same for every reader)
 
 
 def _one_line(text: str, limit: int) -> str:
     # A value with CR/LF is kept on one line so that it cannot forge a log entry (ASVS 16.4.1).
     return text.replace("\r", "\\r").replace("\n", "\\n")[:limit]
+
+
+def _object_label(obj: models.Model | None) -> str:
+    # The log reads the same for every reader: an object's name in the system's language, whatever
+    # language the person who acted had chosen (a __str__ may go through gettext).
+    if obj is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _one_line(str(obj), 200)
 
 
 def record(
@@ -71,7 +81,7 @@ def audit_event(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_label=_one_line(str(obj), 200) if obj is not None else "",
+        object_label=_object_label(obj),
         result=result,
         request_id=getattr(request, "request_id", "") if request is not None else "",
         data=data or {},

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -113,7 +114,7 @@ def _xlsx(request, events: QuerySet[AuditEvent]):
         return redirect(f"{request.path}?{_query_without(request, 'format')}")
     record("audit.export", data={"format": "xlsx", "filters": _filters(request), "rows": total})
     if total > settings.TQR_EXPORT_SYNC_ROWS:  # too long for a request: the job page shows the progress
-        job = job_start(kind="audit_xlsx", label=f"审计日志导出（{total} 条）", owner=request.user,
+        job = job_start(kind="audit_xlsx", label=gettext("审计日志导出（%(count)s 条）") % {"count": total}, owner=request.user,
                         params={"filters": _filters(request), "until_id": events.values_list("id", flat=True)[0]},
                         filename=exports.filename())
         return redirect("job_detail", job_id=job.pk)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "tqr.campaigns"
-    verbose_name = "注册工作（年度）"
+    verbose_name = _("注册工作（年度）")

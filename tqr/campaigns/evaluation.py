@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_noop
 
 from tqr.campaigns.models import Round, TeacherEvaluation
 from tqr.rules.engine import certificate_covers, evaluate_dict
@@ -161,7 +162,8 @@ def _no_certificate_result(teacher: TeacherProfile) -> dict:
     return {
         "case": f"teacher:{teacher.pk}", "valid": False,
         "errors": [{"field": "teacher.certificate_number", "code": "CERT_MISSING",
-                    "message": "没有教师资格证书信息，请补充证书号码"}],
+                    # kept in Chinese with the rules' own messages; translated where it is shown
+                    "message": gettext_noop("没有教师资格证书信息，请补充证书号码")}],
         "warnings": [], "in_scope": None, "scope_reason": None, "kind": None, "register_at": None,
         "proposal": None, "reasons": [],
     }

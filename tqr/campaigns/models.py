@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tqr.rules.engine import RuleSettings
@@ -169,7 +170,7 @@ class AnnouncementAttachment(models.Model):
         ordering = ["announcement_id", "number"]
 
     def __str__(self) -> str:
-        return f"附件{self.number} {self.title}"
+        return gettext("附件%(number)s %(title)s") % {"number": self.number, "title": self.title}
 
 
 class RegistrationAdministrator(models.Model):
@@ -192,7 +193,7 @@ class RegistrationAdministrator(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_administrator_per_unit")]
 
     def __str__(self) -> str:
-        return f"{self.unit} 注册管理员 {self.name}"
+        return gettext("%(unit)s 注册管理员 %(name)s") % {"unit": self.unit, "name": self.name}
 
 
 class TeacherEvaluation(models.Model):
@@ -258,4 +259,5 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}"
+        text = gettext("%(date)s 上班 %(name)s") if self.is_workday else gettext("%(date)s 放假 %(name)s")
+        return text % {"date": self.date, "name": self.name}

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tqr.accounts.models import Organisation
 from tqr.audit.services import record
@@ -38,7 +39,8 @@ def validate_windows(specs: list[WindowSpec]) -> None:
     problems = []
     for s in specs:
         if s.end is not None and s.end < s.start:
-            problems.append(f"{PHASE_LABELS[s.phase]}的截止日期（{s.end}）早于开始日期（{s.start}）")
+            problems.append(_("%(phase)s的截止日期（%(end)s）早于开始日期（%(start)s）")
+                            % {"phase": _(PHASE_LABELS[s.phase]), "end": s.end, "start": s.start})
     if not problems:
         problems = check_order([Window(s.phase, s.start, s.end) for s in specs])
     if problems:
@@ -49,9 +51,9 @@ def validate_windows(specs: list[WindowSpec]) -> None:
 def round_create(*, district: Organisation, year: int, title: str, windows: list[WindowSpec], actor=None,
                  **settings) -> Round:
     if district.kind != Organisation.Kind.DISTRICT:
-        raise ValidationError("注册年度只能由区县创建")
+        raise ValidationError(_("注册年度只能由区县创建"))
     if Round.objects.filter(district=district, year=year).exists():
-        raise ValidationError(f"{district.name}{year}年度的注册工作已存在")
+        raise ValidationError(_("%(district)s%(year)s年度的注册工作已存在") % {"district": district.name, "year": year})
     validate_windows(windows)
     round_ = Round.objects.create(district=district, year=year, title=title, **settings)
     PhaseWindow.objects.bulk_create(
@@ -130,7 +132,7 @@ def administrator_name(
 ) -> RegistrationAdministrator:
     """A unit names (or renames) its one registration administrator for the round."""
     if unit.parent_id != round_.district_id:
-        raise ValidationError("该单位不属于本注册年度的区县")
+        raise ValidationError(_("该单位不属于本注册年度的区县"))
     admin, created = RegistrationAdministrator.objects.select_for_update().get_or_create(
         round=round_, unit=unit,
         defaults={"name": name, "phone": phone, "email": email, "user": actor, "named_by": actor},

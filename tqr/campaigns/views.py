@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
@@ -58,7 +59,7 @@ def announcement_edit(request, round_id: int):
         if upload_form.is_valid():
             services.announcement_attach(announcement=announcement, title=upload_form.cleaned_data["title"],
                                          upload=upload_form.cleaned_data["file"], actor=request.user)
-            messages.success(request, "附件已上传。")
+            messages.success(request, _("附件已上传。"))
             return redirect("announcement_edit", round_id=round_.pk)
     elif request.method == "POST":
         form = AnnouncementForm(request.POST)
@@ -66,7 +67,7 @@ def announcement_edit(request, round_id: int):
             data = dict(form.cleaned_data)
             contacts = data.pop("contacts")
             services.announcement_save(round_=round_, data=data, contacts=contacts, actor=request.user)
-            messages.success(request, "工作通知已保存。")
+            messages.success(request, _("工作通知已保存。"))
             return redirect("announcement_edit", round_id=round_.pk)
     return render(request, "campaigns/announcement_edit.html", {
         "round": round_, "announcement": announcement, "form": form, "upload_form": upload_form,
@@ -80,10 +81,10 @@ def announcement_publish(request, round_id: int):
     require(request, "announcement.publish", round_)
     announcement = getattr(round_, "announcement", None)
     if announcement is None:
-        messages.error(request, "请先填写并保存工作通知。")
+        messages.error(request, _("请先填写并保存工作通知。"))
         return redirect("announcement_edit", round_id=round_.pk)
     services.announcement_publish(announcement=announcement, actor=request.user)
-    messages.success(request, "工作通知已发布，本区学校和教师登录后即可看到。")
+    messages.success(request, _("工作通知已发布，本区学校和教师登录后即可看到。"))
     return redirect("round_detail", round_id=round_.pk)
 
 
@@ -97,12 +98,14 @@ def attachment_download(request, round_id: int, number: int):
     record("file.download", obj=attachment, data={"round": round_.pk, "number": number})
     if attachment.file:
         return attachment_response(
-            FileResponse(attachment.file.open("rb")), attachment.original_name or f"附件{number}"
+            FileResponse(attachment.file.open("rb")),
+            attachment.original_name or f"附件{number}",  # i18n: data (the notice's own numbering of its attachments)
         )
-    body = f"附件{attachment.number}：{attachment.title}\n\n{attachment.text}\n"
+    # The attachment as the district wrote it, headed by the notice's own numbering: a part of the notice.
+    body = f"附件{attachment.number}：{attachment.title}\n\n{attachment.text}\n"  # i18n: data (the notice's own numbering)
     return attachment_response(
         HttpResponse(body.encode("utf-8"), content_type="text/plain; charset=utf-8"),
-        f"附件{attachment.number} {attachment.title}.txt",
+        f"附件{attachment.number} {attachment.title}.txt",  # i18n: data (the notice's own numbering of its attachments)
     )
 
 
@@ -118,7 +121,7 @@ def name_administrator(request, round_id: int):
         form = AdministratorForm(request.POST)
         if form.is_valid():
             services.administrator_name(round_=round_, unit=unit, actor=request.user, **form.cleaned_data)
-            messages.success(request, "注册管理员已报送。")
+            messages.success(request, _("注册管理员已报送。"))
             return redirect("home")
     else:
         initial = (
@@ -136,18 +139,23 @@ def administrators_overview(request, round_id: int):
     round_ = get_visible_or_404(request, visible_rounds(request.user), pk=round_id)
     require(request, "round.view_administrators", round_)
     all_rows = units_for_administrators(round_)
-    missing = sum(1 for _, admin in all_rows if admin is None)
+    missing = sum(1 for _unit, admin in all_rows if admin is None)
     show = "missing" if request.GET.get("show") == "missing" else "all"
     rows = [r for r in all_rows if r[1] is None] if show == "missing" else all_rows
     if request.GET.get("format") == "xlsx":
         record("export.administrators", obj=round_, data={"rows": len(rows), "show": show})
+        # The district's own working list (no other office reads it back): in the reader's language.
+        not_named = _("未报送")
         body = build_xlsx(
-            "注册管理员", ["机构代码", "单位（法人机构全称）", "类型", "注册管理员", "手机号码", "电子邮箱", "报送时间"],
-            ([u.code, u.name, u.get_kind_display(), a.name if a else "未报送", a.phone if a else "",
+            _("注册管理员"),
+            [_("机构代码"), _("单位（法人机构全称）"), _("类型"), _("注册管理员"), _("手机号码"), _("电子邮箱"),
+             _("报送时间")],
+            ([u.code, u.name, str(u.get_kind_display()), a.name if a else not_named, a.phone if a else "",
               a.email if a else "", timezone.localtime(a.named_at) if a else None] for u, a in rows),
-            title=f"{round_.title} 注册管理员报送情况",
+            title=_("%(round)s 注册管理员报送情况") % {"round": round_.title},
         )
-        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"注册管理员报送情况-{round_.year}.xlsx")
+        filename = _("注册管理员报送情况-%(year)s.xlsx") % {"year": round_.year}
+        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), filename)
     return render(request, "campaigns/administrators.html", {
         "round": round_, "rows": rows, "missing": missing, "show": show, "total": len(all_rows),
     })

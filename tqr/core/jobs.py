@@ -28,7 +28,8 @@ from tqr.core.models import Job
 
 logger = logging.getLogger(__name__)
 WORKERS: dict[str, Callable] = {}  # kind → function(job, out_file, progress) registered by the apps
-WORKER_USERNAME = "（后台任务）"  # the audit log's "who" for what a worker does on nobody's click
+# The audit log's "who" for what a worker does on nobody's click.
+WORKER_USERNAME = "（后台任务）"  # i18n: data (the audit row's username: the log reads the same for every reader)
 
 
 def register(kind: str):
@@ -148,4 +149,4 @@ def recover_stale_jobs(now: datetime) -> str:
                      "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None})
         job_enqueue(job)
         requeued += 1
-    return f"重新排队 {requeued} 个中断的后台任务" if requeued else "没有中断的后台任务"
+    return f"重新排队 {requeued} 个中断的后台任务" if requeued else "没有中断的后台任务"  # i18n: data (run_schedule console log)

@@ -65,6 +65,8 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         from django.http import HttpResponse
+        from django.utils import translation
+        from django.utils.translation import gettext as _
 
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -72,9 +74,17 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.TQR_MAX_REQUEST_BYTES:
             limit = settings.TQR_MAX_REQUEST_BYTES // (1024 * 1024)
-            return HttpResponse(f"上传的内容过大（超过 {limit} MB），请压缩或拆分后重新上传。".encode(),
-                                status=413, content_type="text/plain; charset=utf-8")
+            # Before ChosenLanguageMiddleware (the body must not be read): the cookie's language, by hand.
+            with translation.override(chosen_language(request)):
+                text = _("上传的内容过大（超过 %(limit)s MB），请压缩或拆分后重新上传。") % {"limit": limit}
+            return HttpResponse(text.encode(), status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def chosen_language(request) -> str:
+    """The language chosen with the switch (set_language's cookie), else the site's: never Accept-Language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
 class ChosenLanguageMiddleware:
@@ -87,14 +97,12 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         from django.utils import translation
         from django.utils.cache import patch_vary_headers
 
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)

@@ -82,7 +82,7 @@ def run_due(now: datetime, *, only: str | None = None, force: bool = False) -> l
         if only and job.name != only:
             continue
         if not _claim(job, now) and not force:
-            outcomes.append(Outcome(job.name, ran=False, ok=True, summary="未到时间"))
+            outcomes.append(Outcome(job.name, ran=False, ok=True, summary="未到时间"))  # i18n: data (run_schedule console log)
             continue
         try:
             summary, ok = str(job.function(now) or ""), True
