@@ -14,7 +14,6 @@ from tqr.api.openapi import binary_response, body_example, examples
 from tqr.api.schemas import ErrorOut, FieldErrorsOut, page_bounds
 from tqr.applications import services
 from tqr.applications.documents import application_form_pdf
-from tqr.applications.overview import teacher_overview
 from tqr.applications.forms import (
     ApplicationDataForm,
     CertificateForm,
@@ -24,6 +23,7 @@ from tqr.applications.forms import (
     identity_derived,
     interruptions_data,
 )
+from tqr.applications.overview import teacher_overview
 from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import today
