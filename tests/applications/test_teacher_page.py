@@ -179,3 +179,16 @@ def test_an_abandoned_application_marks_the_missed_phase_and_stops(world, client
     o = teacher_overview(_load(app.pk), timezone.localdate() + timedelta(days=1))
     assert [e.status for e in o.timeline][:3] == ["done", "missed", "skipped"]
     assert o.next.deadline is None and not o.materials_due
+
+
+def test_only_the_newest_registration_in_force_is_marked_valid(world, client_for):
+    t = world.teacher_a1
+    day = timezone.localdate()
+    t.registrations.all().delete()
+    RegistrationRecord.objects.create(teacher=t, year=day.year - 1, kind="periodic", conclusion="qualified",
+                                      valid_from=day - timedelta(days=30), valid_until=day + timedelta(days=1800))
+    RegistrationRecord.objects.create(teacher=t, year=day.year - 5, kind="first", conclusion="qualified",
+                                      valid_from=day - timedelta(days=1800), valid_until=day + timedelta(days=20))
+    client_for("t_a1").post("/apply/")
+    app = Application.objects.get(round=world.round_a, teacher=t)
+    assert [r.valid_now for r in teacher_overview(_load(app.pk), day).history] == [True, False]

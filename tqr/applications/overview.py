@@ -217,13 +217,16 @@ def _missing(app: Application) -> list[Missing]:
 
 
 def _history(app: Application, day: date) -> list[HistoryRow]:
-    rows = []
+    """Newest first. `valid_now` marks the one registration in force today: the newest qualified one whose
+    validity holds today (an older one still in its dates has been taken over by the newer)."""
+    rows, found = [], False
     for r in app.teacher.registrations.select_related("certificate").order_by("-year"):
+        valid = (not found and r.conclusion == "qualified" and r.valid_until is not None and r.valid_until >= day
+                 and (r.valid_from is None or r.valid_from <= day))
+        found = found or valid
         rows.append(HistoryRow(
             r.year, r.kind, r.get_kind_display(), r.conclusion, r.get_conclusion_display(), r.valid_from, r.valid_until,
-            r.certificate.number if r.certificate else "",
-            r.conclusion == "qualified" and r.valid_until is not None and r.valid_until >= day
-            and (r.valid_from is None or r.valid_from <= day)))
+            r.certificate.number if r.certificate else "", valid))
     return rows
 
 
