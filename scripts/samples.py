@@ -21,6 +21,10 @@ CHROMIUM = os.environ.get("TQR_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
         "--no-first-run", "--disable-component-update", "--disable-sync"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Every teacher page is also shot on a small phone (issue 11: phone-first at 390×844 and 360×640).
+TEACHER_WIDTHS = {**WIDTHS, "phone360": {"width": 360, "height": 640}}
+# Who walks the teacher's pages at each width (t0001 and t0002 share a school; t0003 is elsewhere).
+TEACHERS = {"desktop": "t0001", "phone": "t0002", "phone360": "t0003"}
 
 # (area, page, login or None, path). Paths may use {round} (the current round of 黔江区) and {unit}.
 PAGES = [
@@ -85,8 +89,8 @@ class Visit:
 
     def __init__(self, browser, base: str, width_name: str, username: str | None = None, password: str = ""):
         self.base, self.width = base, width_name
-        self.context = browser.new_context(viewport=WIDTHS[width_name], locale="zh-CN",
-                                           is_mobile=width_name == "phone", accept_downloads=True)
+        self.context = browser.new_context(viewport=TEACHER_WIDTHS[width_name], locale="zh-CN",
+                                           is_mobile=width_name != "desktop", accept_downloads=True)
         self.page = self.context.new_page()
         self.written: list[Path] = []
         if username:
@@ -137,21 +141,33 @@ def photo_file() -> Path:
 
 
 def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
-    """t0001 (desktop) and t0002 (phone) walk the application wizard; the 申请表 is downloaded."""
+    """t0001 (desktop), t0002 (phone 390×844) and t0003 (phone 360×640) walk every page a teacher reaches: the
+    pages before login, home, the whole wizard, the status page before and after submitting, the inbox, the
+    account pages, the round's announcement and the public lookup; the 申请表 is downloaded."""
     written = []
     photo = photo_file()
-    for width_name in WIDTHS:
-        v = Visit(browser, base, width_name, "t0002" if width_name == "phone" else "t0001", password)
+    for width_name in TEACHER_WIDTHS:
+        public = Visit(browser, base, width_name)
+        for path, name in (("/login/", "teacher-login"), ("/account/signup/", "teacher-signup"),
+                           ("/account/password/reset/", "teacher-password-reset"), ("/lookup/", "teacher-lookup")):
+            public.goto(path)
+            public.shot(name)
+        written += public.close()
+        v = Visit(browser, base, width_name, TEACHERS[width_name], password)
+        v.shot("teacher-home-before")
         v.goto("/apply/")
         v.shot("wizard-1-readme")
-        v.click("main button[type=submit]")
+        v.click("main button.primary[type=submit]")
         v.shot("wizard-2-terms")
         v.page.check("#id_accept")
         for name in ("3-identity", "4-certificate", "5-notices", "6-data"):
-            v.click("main button[type=submit]")
+            v.click("main button.primary[type=submit]")
             v.shot(f"wizard-{name}")
-        v.click("main button[type=submit]")
+        v.click("main button.primary[type=submit]")
+        v.shot("wizard-6-photo-empty")
         v.page.set_input_files("#id_photo", str(photo))
+        v.page.wait_for_timeout(300)
+        v.shot("wizard-6-photo-crop")
         v.click("#photo-form button[type=submit]")
         v.shot("wizard-6-photo")
         v.goto(f"/apply/{rid}/")
@@ -160,12 +176,31 @@ def teacher_journey(browser, base: str, rid: int, password: str) -> list[Path]:
         v.shot("wizard-7-status-submitted")
         if width_name == "desktop":
             v.download("text=下载申请表（PDF）", "application-form.pdf")
-        v.goto("/inbox/")
-        v.shot("teacher-inbox")
-        v.goto("/account/tokens/")
-        v.shot("account-api-tokens")
+        for path, name in (("/", "teacher-home"), (f"/rounds/{rid}/", "teacher-round"), ("/inbox/", "teacher-inbox"),
+                           ("/account/password/", "account-password-change"), ("/account/tokens/", "account-api-tokens"),
+                           ("/account/verify/", "account-verify-email")):
+            v.goto(path)
+            v.shot(name)
         written += v.close()
     photo.unlink()
+    return written
+
+
+def teacher_later(browser, base: str, rid: int, password: str, stage: str) -> list[Path]:
+    """The teacher's home and status page later in the round (after demo_advance), and the public notice."""
+    from tqr.reviews.models import Notice
+
+    notice = Notice.objects.filter(round_id=rid, published_at__isnull=False).first()
+    written = []
+    for width_name in TEACHER_WIDTHS:
+        v = Visit(browser, base, width_name, TEACHERS[width_name], password)
+        v.shot(f"teacher-home-{stage}")
+        v.goto(f"/apply/{rid}/")
+        v.shot(f"teacher-status-{stage}")
+        if notice is not None and width_name != "desktop":
+            v.goto(f"/notices/{notice.slug}/")
+            v.shot(f"teacher-notice-{stage}")
+        written += v.close()
     return written
 
 
@@ -314,8 +349,10 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
         written += school_journey(browser, base, rid, password)
         manage("demo_advance", "--to", "notice")
         written += district_journey(browser, base, rid, password)
+        written += teacher_later(browser, base, rid, password, "notice")
         manage("demo_advance", "--to", "archiving")
         written += city_journey(browser, base, rid, password)
+        written += teacher_later(browser, base, rid, password, "archiving")
         browser.close()
     return written
 

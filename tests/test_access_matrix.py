@@ -218,6 +218,8 @@ CASES = [
          effect="application_start"),
     Case("api-application", "api:application", "GET", lambda w: (w.application_a1.pk,),
          expect(401, 404, (200, SEES_APP_A1)), audited=True),
+    Case("api-application-status", "api:application_status", "GET", lambda w: (w.application_a1.pk,),
+         expect(401, 404, (200, SEES_APP_A1)), audited=True),
     Case("api-application-step", "api:application_step", "POST", lambda w: (w.application_a1.pk,),
          expect(401, 404, (403, SEES_APP_A1), (200, ("t_a1",))), json_body={"step": 2, "version": 1, "data": {"accept": True}},
          audited=True, effect="terms"),

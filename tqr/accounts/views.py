@@ -35,5 +35,11 @@ def home(request):
         context["profile"] = profile
         if profile is not None and round_ is not None:
             context["evaluation"] = round_.evaluations.filter(teacher=profile).first()
-            context["application"] = round_.applications.filter(teacher=profile).first()
+            application = round_.applications.select_related("teacher__user").filter(teacher=profile).first()
+            context["application"] = application
+            if application is not None:
+                from tqr.applications.overview import teacher_overview
+
+                application.round = round_  # with its windows already loaded
+                context["overview"] = teacher_overview(application, day)
     return render(request, "accounts/home.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
@@ -23,6 +23,7 @@ from tqr.applications.forms import (
     identity_derived,
     interruptions_data,
 )
+from tqr.applications.overview import teacher_overview
 from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import today
@@ -127,6 +128,93 @@ def application_out(app, user) -> dict:
     }
 
 
+class TimelineEventOut(Schema):
+    code: str
+    label: str
+    at: str
+
+
+class TimelineEntryOut(Schema):
+    phase: str
+    label: str
+    start: str | None
+    end: str | None
+    status: str = Field(description="done / current / upcoming；视为自动放弃后 missed / skipped")
+    status_label: str
+    events: list[TimelineEventOut]
+
+
+class NextStepOut(Schema):
+    text: str
+    when: str
+    phase: str | None
+    deadline: str | None
+    workdays_left: int | None = Field(description="从今天到截止日的工作日数（含两端，调休已计入）；日历未知时为 null")
+    teacher_acts: bool = Field(description="true：需要教师本人办理；false：等待学校、区县或市级")
+    overdue: bool
+
+
+class MissingOut(Schema):
+    text: str
+    kind: str = Field(description="step / photo / email")
+    step: int | None
+
+
+class MaterialOut(Schema):
+    number: int
+    title: str
+    detail: str
+    issued_by_school: bool
+    checked: bool = Field(description="学校现场确认时已核验")
+
+
+class RegistrationOut(Schema):
+    year: int
+    kind: str
+    kind_label: str
+    conclusion: str
+    conclusion_label: str
+    valid_from: str | None
+    valid_until: str | None
+    certificate_number: str
+    valid_now: bool
+
+
+class ApplicationStatusOut(Schema):
+    application: ApplicationOut
+    day: str
+    timeline: list[TimelineEntryOut]
+    next_step: NextStepOut
+    missing: list[MissingOut]
+    materials_due: bool
+    materials: list[MaterialOut]
+    history: list[RegistrationOut]
+
+
+def status_out(app, user) -> dict:
+    """The teacher's page as JSON, from the same selector (tqr.applications.overview.teacher_overview)."""
+    o = teacher_overview(app, today())
+    n = o.next
+    return {
+        "application": application_out(app, user), "day": o.day.isoformat(),
+        "timeline": [{"phase": e.phase.value, "label": e.label, "start": _iso(e.start), "end": _iso(e.end),
+                      "status": e.status, "status_label": e.status_label,
+                      "events": [{"code": ev.code, "label": ev.label, "at": ev.at.isoformat()} for ev in e.events]}
+                     for e in o.timeline],
+        "next_step": {"text": n.text, "when": n.when, "phase": n.phase.value if n.phase else None,
+                      "deadline": _iso(n.deadline), "workdays_left": n.workdays_left, "teacher_acts": n.teacher_acts,
+                      "overdue": n.overdue},
+        "missing": [{"text": m.text, "kind": m.kind, "step": m.step} for m in o.missing],
+        "materials_due": o.materials_due,
+        "materials": [{"number": m.material.number, "title": m.material.title, "detail": m.material.detail,
+                       "issued_by_school": m.material.issued_by_school, "checked": m.checked} for m in o.materials],
+        "history": [{"year": r.year, "kind": r.kind, "kind_label": r.kind_label, "conclusion": r.conclusion,
+                     "conclusion_label": r.conclusion_label, "valid_from": _iso(r.valid_from),
+                     "valid_until": _iso(r.valid_until), "certificate_number": r.certificate_number,
+                     "valid_now": r.valid_now} for r in o.history],
+    }
+
+
 def _error(exc: ApplicationError):
     return Status(exc.status, {"detail": exc.message})
 
@@ -161,6 +249,16 @@ def application_start(request, round_id: int):
 def application(request, application_id: int):
     app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
     return application_out(app, request.user)
+
+
+@router.get("/applications/{application_id}/status", response={200: ApplicationStatusOut, 404: ErrorOut},
+            summary="申请进度：时间线、下一步（截止日与剩余工作日）、缺少的内容、材料、注册记录（与教师页面相同）")
+def application_status(request, application_id: int):
+    applications = visible_applications(request.user).select_related(
+        "round", "teacher__user", "unit", "confirmation_point", "registration_body").prefetch_related(
+        "round__phase_windows")
+    app = get_visible_or_404(request, applications, pk=application_id)
+    return status_out(app, request.user)
 
 
 STEP_FORMS = {2: TermsForm, 3: IdentityForm, 4: CertificateForm}

@@ -20,6 +20,7 @@ from tqr.applications.forms import (
     interruptions_data,
 )
 from tqr.applications.models import Application
+from tqr.applications.overview import teacher_overview
 from tqr.applications.selectors import STEPS, status_context
 from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
@@ -37,7 +38,8 @@ def _own_application(request, round_id: int) -> Application:
     # The round with its windows in one go: the pages ask the windows several times (phase, edit rights,
     # timeline); Round.windows() reads the prefetch cache.
     applications = visible_applications(request.user).select_related(
-        "round", "unit", "confirmation_point", "registration_body").prefetch_related("round__phase_windows")
+        "round", "unit", "confirmation_point", "registration_body", "teacher__user").prefetch_related(
+        "round__phase_windows")
     return get_visible_or_404(request, applications, round_id=round_id, teacher__user_id=request.user.pk)
 
 
@@ -179,12 +181,15 @@ def apply_photo_image(request, round_id: int):
 @login_required
 @require_GET
 def apply_status(request, round_id: int):
-    """Where the application stands, what comes next and by when, what is missing, what the rules say."""
+    """The teacher's page: the timeline through the round, the next step with its deadline and working days left,
+    what is missing, the materials to bring, the registration history, the inbox and what the rules say."""
     app = _own_application(request, round_id)
     day = today()
     actions = flow.available(State(app.state), Actor.TEACHER, app.round.windows(), day)
+    overview = teacher_overview(app, day, user=request.user, inbox=5)
     return render(request, "applications/status.html", _context(
-        request, app, 7, missing=services.missing_items(app), actions=actions, windows=app.round.timeline(), status=app.round.status(day), day=day, **status_context(app, day)))
+        request, app, 7, missing=services.missing_items(app), actions=actions, overview=overview, day=day,
+        **status_context(app, day)))
 
 
 @login_required

@@ -9,8 +9,10 @@ from django.conf import settings
 
 current_request: contextvars.ContextVar = contextvars.ContextVar("tqr_current_request", default=None)
 
+# img-src blob: lets the photo step preview the teacher's own chosen file (URL.createObjectURL) for cropping;
+# without it the preview was blocked and the crop frame sat on a broken image.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
