@@ -22,7 +22,7 @@ PUBLIC_URL_NAMES = {"login", "healthz", "api:openapi-json", "api:openapi-view", 
 PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: public on purpose, rate-limited
 PUBLIC_URL_NAMES |= {"notification_unsubscribe"}  # 退订提醒: the signed token in the e-mail is the authority
 PUBLIC_URL_NAMES |= {"api:public_notice", "api:public_objection"}  # 公示 and its objections, as the pages
-PUBLIC_URL_NAMES |= {"help", "help_role"}  # 帮助: steps, dates, materials, rules, FAQ; nothing in it is secret
+PUBLIC_URL_NAMES |= {"help", "help_role", "api:help"}  # 帮助: steps, dates, materials, rules, FAQ; nothing in it is secret
 
 urlpatterns = [
     path("", account_views.home, name="home"),
