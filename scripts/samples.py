@@ -36,6 +36,11 @@ PAGES = [
     ("round", "announcement", "t0001", "/rounds/{round}/"),
     ("round", "name-administrator", "sa_500114040", "/rounds/{round}/administrator/"),
     ("round", "administrators-district", "qj_review1", "/rounds/{round}/administrators/?show=missing"),
+    ("help", "public", None, "/help/"),
+    ("help", "teacher", "t0001", "/help/"),
+    ("help", "school", "sa_500114040", "/help/"),
+    ("help", "district", "qj_review1", "/help/"),
+    ("help", "city", "cq_review1", "/help/"),
     ("sysadmin", "index", "sysadmin", "/sysadmin/"),
     ("api", "docs", "qj_review1", "/api/v1/docs"),
 ]

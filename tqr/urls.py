@@ -26,6 +26,7 @@ PUBLIC_URL_NAMES |= {"status_lookup", "api:lookup"}  # 注册状态查询: publi
 PUBLIC_URL_NAMES |= {"notification_unsubscribe"}  # 退订提醒: the signed token in the e-mail is the authority
 PUBLIC_URL_NAMES |= {"api:public_notice", "api:public_objection"}  # 公示 and its objections, as the pages
 PUBLIC_URL_NAMES |= {"set_language"}  # 界面语言: the switch on every page, the login page included
+PUBLIC_URL_NAMES |= {"help", "help_role", "api:help"}  # 帮助: steps, dates, materials, rules, FAQ; nothing in it is secret
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -44,6 +45,7 @@ urlpatterns = [
     path("city/", include("tqr.city.urls")),
     path("notices/", include(review_urls.public_urlpatterns)),
     path("lookup/", include("tqr.lookup.urls")),
+    path("help/", include("tqr.help.urls")),
     path("visits/", include("tqr.visits.urls")),
     path("audit/", include("tqr.audit.urls")),
     path("inbox/", include("tqr.notifications.urls")),

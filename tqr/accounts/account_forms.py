@@ -32,12 +32,13 @@ class SignupForm(forms.Form):
     """教师注册账号. Checks the input; whether the ID or e-mail is already taken is the service's business."""
 
     id_number = forms.CharField(
-        label=_("身份证号码"), max_length=30, help_text=_("18位居民身份证号码，登录时也可用它作账号"),
+        label=_("身份证号码"), max_length=30, help_text=_("18位居民身份证号码，最后一位可能是 X；登录时也可用它作账号。例：11010519491231002X"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
-    name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(label=_("姓名"), max_length=50, help_text=_("与身份证和教师资格证书上的姓名一致"),
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = forms.CharField(
-        label=_("手机号码"), max_length=20,
+        label=_("手机号码"), max_length=20, help_text=_("11位手机号码，如 13812345678"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -115,7 +116,8 @@ class ResetRequestForm(PasswordResetForm):
     """
 
     email = forms.EmailField(
-        label=_("注册时填写的电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("注册时填写的电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("收不到邮件时请查看垃圾邮件箱；邮箱已不能使用的，请联系本校注册管理员"),
     )
 
     def get_users(self, email):

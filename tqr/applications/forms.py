@@ -64,12 +64,14 @@ class IdentityForm(StepForm):
     id_type = forms.ChoiceField(label=_("证件类型"), choices=[("resident_id", _("居民身份证"))])
     id_number = forms.CharField(
         label=_("身份证号码"), max_length=40,
-        help_text=_("18位，最后一位可能是 X；与身份证上一致"),
+        help_text=_("18位，与身份证上一致；最后一位是校验码，可能是 X（大小写均可），任何一位抄错都会提示。"
+                    "例：11010519491231002X"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}),
     )
     certificate_number = forms.CharField(
         label=_("教师资格证书号码"), max_length=40,
-        help_text=_("见证书内页，17位数字（2001年前的旧证书为15位）；须与证书完全一致"),
+        help_text=_("见证书内页，须与证书完全一致。新版17位：认定年度＋省份代码（重庆50）＋认定机构＋资格种类＋性别＋流水号，"
+                    "例：20085011421000123；2001年前的旧证书为15位"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
@@ -103,16 +105,17 @@ class CertificateForm(StepForm):
     gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
     ethnicity = forms.ChoiceField(label=_("民族"), choices=[(e, e) for e in ETHNICITIES])
     cert_type = forms.ChoiceField(label=_("资格种类"), choices=IN_SCOPE_CERT_TYPES,
-                                  help_text=_("如“小学教师资格”，以证书为准"))
+                                  help_text=_("如“小学教师资格”，以证书为准；须与证书号码第10位一致"))
     cert_subject = forms.CharField(label=_("任教学科（证书）"), max_length=30, help_text=_("证书上的任教学科，如“语文”"))
-    certifying_body = forms.CharField(label=_("认定机构"), max_length=60, help_text=_("如“重庆市黔江区教育委员会”"))
+    certifying_body = forms.CharField(label=_("认定机构"), max_length=60, help_text=_("证书上盖章的认定机构全称，如“重庆市黔江区教育委员会”"))
     cert_issue_date = forms.DateField(label=_("证书签发日期"), widget=date_input(),
-                                      help_text=_("证书上的签发日期"))
+                                      help_text=_("证书上的签发（认定）日期，不是注册日期，如 2008-06-30"))
     registration_body = forms.ModelChoiceField(label=_("注册机构"), queryset=Organisation.objects.none(),
-                                               empty_label=None)
+                                               empty_label=None,
+                                               help_text=_("您任教学校所在区县的教育委员会，一般只有这一个选项"))
     confirmation_point = forms.ModelChoiceField(
         label=_("现场确认点"), queryset=Organisation.objects.none(),
-        help_text=_("选择您任教的学校；借调教师选择借出单位"),
+        help_text=_("现场确认在这里进行：选择您任教的学校；借调教师选择借出单位（原单位）"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -154,12 +157,14 @@ def units_of(round_):
 
 class ApplicationDataForm(StepForm):
     unit = forms.ModelChoiceField(label=_("任教学校（法人机构全称）"), queryset=Organisation.objects.none(),
-                                  help_text=_("按法人机构全称选择，不要用简称"))
-    post_level = forms.ChoiceField(label=_("任教学段"), choices=PostLevel.choices)
-    subject = forms.CharField(label=_("任教学科"), max_length=30)
+                                  help_text=_("法人机构全称，即学校公章上的名称，如“重庆市黔江区城东街道中心小学校”，不要用“城东小学”这样的简称"))
+    post_level = forms.ChoiceField(label=_("任教学段"), choices=PostLevel.choices,
+                                   help_text=_("现在实际任教的学段；资格证书可在本级及以下学段任教"))
+    subject = forms.CharField(label=_("任教学科"), max_length=30, help_text=_("现在任教的学科，如“语文”“数学”"))
     title = forms.CharField(label=_("职称"), max_length=30, required=False, help_text=_("如“一级教师”，没有可不填"))
-    hire_date = forms.DateField(label=_("参加工作时间"), widget=date_input())
-    phone = forms.CharField(label=_("联系电话"), max_length=20, help_text=_("11位手机号码"))
+    hire_date = forms.DateField(label=_("参加工作时间"), widget=date_input(),
+                                help_text=_("首次参加工作的日期，以人事档案为准，如 2008-09-01"))
+    phone = forms.CharField(label=_("联系电话"), max_length=20, help_text=_("11位手机号码，如 13812345678"))
     training_hours = forms.IntegerField(
         label=_("5年内培训学时"), min_value=0, max_value=3000,
         help_text=_("注册有效期内累计培训学时（以继续教育学分证明为准）"),
@@ -173,7 +178,7 @@ class ApplicationDataForm(StepForm):
         self.fields["unit"].queryset = units_of(app.round)
         self.fields["unit"].label_from_instance = lambda o: o.name
         self.fields["training_hours"].help_text = _(
-            "%(start)s—%(end)s年累计培训学时，需满 %(hours)s 学时（以继续教育学分证明为准）"
+            "%(start)s—%(end)s年累计培训学时，填数字，如 384；需满 %(hours)s 学时（以继续教育学分证明为准）"
         ) % {"start": app.round.year - 5, "end": app.round.year - 1, "hours": app.round.required_training_hours}
         grades = [("", _("未考核／不清楚"))] + list(AssessmentGrade.choices)
         for year in self.years:
@@ -215,10 +220,11 @@ class ApplicationDataForm(StepForm):
 
 
 class InterruptionForm(forms.Form):
-    start = forms.DateField(label=_("开始日期"), widget=date_input())
-    end = forms.DateField(label=_("结束日期"), widget=date_input())
+    start = forms.DateField(label=_("开始日期"), widget=date_input(), help_text=_("中断教育教学工作的第一天"))
+    end = forms.DateField(label=_("结束日期"), widget=date_input(), help_text=_("回到岗位前的最后一天"))
     approved = forms.ChoiceField(label=_("事由"), required=False,
-                                 choices=[("", _("未经批准"))] + list(Interruption.Approved.choices))
+                                 choices=[("", _("未经批准"))] + list(Interruption.Approved.choices),
+                                 help_text=_("经批准的进修、培训、学术交流、病假、产假等选对应事由，不算中断"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def clean(self):
@@ -243,7 +249,8 @@ def interruptions_data(formset) -> list[dict]:
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("照片"), help_text=_(
-        "近6个月内白色背景正面免冠照片，JPG 或 PNG；系统会自动裁剪为 295×413 像素、不超过 200 KB"))
+        "近6个月内白色背景正面免冠照片，JPG 或 PNG，不超过 10 MB、至少 150×210 像素；"
+        "系统会自动裁剪为 295×413 像素、不超过 200 KB"))
     crop_x = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
     crop_y = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
     crop_w = forms.FloatField(required=False, min_value=0.01, max_value=1, widget=forms.HiddenInput)

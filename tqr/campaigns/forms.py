@@ -9,7 +9,8 @@ PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 class AdministratorForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=30)
     phone = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("11位手机号码，用于区继教中心联系"))
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False,
+                             help_text=_("真实、常用的邮箱，用于接收工作通知和提醒"))
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
