@@ -227,6 +227,13 @@ PYTHON_ALLOWLIST = {
     "tqr/audit/chain.py": "hash-chain verification messages for the audit command (console)",
     "tqr/audit/checks.py": "system checks for operators (console)",
     "tqr/core/backup.py": "backup and restore for operators (console, manifest)",
+    "tqr/city/archive.py": "the archive package (资料归档) is filed with the official documents: its file names and records "
+                           "are written in Chinese whatever the language of who started it (built under translation.override)",
+    "tqr/api/visits.py": "left: OpenAPI tags, summaries and examples (developer documentation); its error details are marked",
+    "tqr/api/city.py": "left: OpenAPI tags, summaries and examples (developer documentation); its error details are marked",
+    "tqr/api/lookup.py": "left: OpenAPI tags, summaries, field descriptions and examples (developer documentation); "
+                         "its error details are marked",
+    "tqr/api/notifications.py": "OpenAPI tags and summaries only (developer documentation)",
 }
 
 # Modules that still show raw Chinese and must be marked (issue 11 follow-up): views' messages, form and service
@@ -242,16 +249,12 @@ PYTHON_PENDING: set[str] = {
     "tqr/api/applications.py",  # 19
     "tqr/api/apps.py",  # 1
     "tqr/api/campaigns.py",  # 13
-    "tqr/api/city.py",  # 32
     "tqr/api/exchange.py",  # 22
     "tqr/api/imports.py",  # 7
-    "tqr/api/lookup.py",  # 10
-    "tqr/api/notifications.py",  # 8
     "tqr/api/openapi.py",  # 7
     "tqr/api/reviews.py",  # 39
     "tqr/api/schemas.py",  # 12
     "tqr/api/school.py",  # 25
-    "tqr/api/visits.py",  # 16
     "tqr/applications/apps.py",  # 1
     "tqr/applications/forms.py",  # 1
     "tqr/applications/roster.py",  # 16
@@ -271,11 +274,6 @@ PYTHON_PENDING: set[str] = {
     "tqr/campaigns/models.py",  # 4
     "tqr/campaigns/services.py",  # 5
     "tqr/campaigns/views.py",  # 19
-    "tqr/city/apps.py",  # 1
-    "tqr/city/archive.py",  # 24
-    "tqr/city/models.py",  # 4
-    "tqr/city/services.py",  # 16
-    "tqr/city/views.py",  # 14
     "tqr/core/apps.py",  # 1
     "tqr/core/commands.py",  # 1
     "tqr/core/jobs.py",  # 4
@@ -290,12 +288,6 @@ PYTHON_PENDING: set[str] = {
     "tqr/exchange/jobs.py",  # 7
     "tqr/exchange/models.py",  # 8
     "tqr/exchange/views.py",  # 10
-    "tqr/lookup/services.py",  # 12
-    "tqr/lookup/views.py",  # 7
-    "tqr/notifications/apps.py",  # 4
-    "tqr/notifications/reminders.py",  # 5
-    "tqr/notifications/services.py",  # 2
-    "tqr/notifications/views.py",  # 6
     "tqr/reviews/apps.py",  # 1
     "tqr/reviews/queue.py",  # 4
     "tqr/reviews/services.py",  # 34
@@ -305,9 +297,6 @@ PYTHON_PENDING: set[str] = {
     "tqr/teachers/jobs.py",  # 3
     "tqr/teachers/models.py",  # 3
     "tqr/teachers/views.py",  # 2
-    "tqr/visits/apps.py",  # 1
-    "tqr/visits/services.py",  # 23
-    "tqr/visits/views.py",  # 42
 }
 
 # A line that ends with this comment holds Chinese that is data, not UI text: a file format's column heading that
