@@ -391,3 +391,19 @@ def test_the_api_batch_refuses_501_rows(alice, client_for):
     response = client_for("admin_a").post(API_BATCH, body, content_type="application/json")
     assert response.status_code == 400
     assert "一次最多查询 500 人" in response.json()["detail"]
+
+
+def test_english_answers_in_english_but_the_excel_stays_in_its_chinese_format(alice, world, client_for):
+    """The page and the API follow the chosen language; the result workbook (Chinese headings) stays Chinese."""
+    public = Client()
+    public.cookies["django_language"] = "en"
+    unknown = api_ask(public, UNKNOWN, "张三")
+    assert unknown.status_code == 200 and unknown.json()["status"] == "No registration information found"
+    assert api_ask(public, number_of(alice), "张三").json()["status"] == "Registered (qualified)"
+    client = client_for("admin_b")
+    client.cookies["django_language"] = "en"
+    response = upload(client, xlsx([[UNKNOWN, "王五"]]))
+    assert table_rows(response.content.decode())[0][3] == "No registration information found"
+    rows_json = html.unescape(re.search(r'name="rows" value="([^"]+)"', response.content.decode()).group(1))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(client.post(BATCH_URL, {"rows": rows_json}).content))
+    assert sheet.get_sheet_by_index(0).to_python()[3][3] == "未查询到注册信息"

@@ -193,3 +193,17 @@ def test_an_administrator_named_without_an_account_still_gets_the_abandonment(wo
     assert "注册管理员：您好！" in admin_mail.body and "本校教师张三" in admin_mail.body
     assert "/school/applications/" in admin_mail.body
     assert not Notification.objects.filter(event="abandoned").exclude(recipient=world.t_a1).exists()
+
+
+def test_a_notification_is_written_in_chinese_whatever_language_the_sender_chose(world, django_capture_on_commit_callbacks):
+    """Subjects and bodies are stored and e-mailed: they must not take the acting user's language (docs/i18n.md)."""
+    from django.utils import translation
+
+    app = submitted(world, world.teacher_a1)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=app, action="return", actor=world.admin_a, note="照片不合格")
+    [m] = mail.outbox
+    assert m.subject == f"【{world.round_a.title}】申请被退回，请修改后重新提交"
+    assert "张三老师：您好！" in m.body
+    [n] = inbox(world.t_a1, "returned")
+    assert n.title == m.subject and "张三老师：您好！" in n.body

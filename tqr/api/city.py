@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
@@ -118,7 +121,7 @@ def sample_out(s: Sample) -> dict:
             summary="复审样本（总体哈希、种子、抽中名单）")
 def sample(request, round_id: int):
     s = Sample.objects.filter(round=_round(request, round_id)).first()
-    return sample_out(s) if s else Status(404, {"detail": "尚未抽取样本"})
+    return sample_out(s) if s else Status(404, {"detail": _("尚未抽取样本")})
 
 
 @router.post("/city/rounds/{round_id}/sample", response={201: SampleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
@@ -137,7 +140,7 @@ def sample_draw(request, round_id: int, body: SampleIn):
 def sample_verify(request, round_id: int):
     s = Sample.objects.filter(round=_round(request, round_id)).first()
     if s is None:
-        return Status(404, {"detail": "尚未抽取样本"})
+        return Status(404, {"detail": _("尚未抽取样本")})
     check = services.sample_verify(s)
     return {"ok": check.ok, "problems": check.problems, "population_changed": check.population_changed}
 
@@ -171,7 +174,7 @@ def sample_widen(request, round_id: int, body: WidenIn):
     round_ = _round(request, round_id, "city.sample")
     s = Sample.objects.filter(round=round_).first()
     if s is None:
-        return Status(404, {"detail": "尚未抽取样本"})
+        return Status(404, {"detail": _("尚未抽取样本")})
     try:
         return {"added": services.sample_widen(sample=s, stratum=body.stratum, actor=request.user)}
     except ValidationError as exc:
@@ -207,7 +210,7 @@ def final_approve(request, round_id: int):
 def final(request, round_id: int):
     a = FinalApproval.objects.filter(round=_round(request, round_id)).first()
     if a is None:
-        return Status(404, {"detail": "尚未终审"})
+        return Status(404, {"detail": _("尚未终审")})
     return {"approved_at": a.approved_at, "valid_from": a.valid_from, "valid_until": a.valid_until, "counts": a.counts}
 
 
@@ -230,7 +233,7 @@ def stickers_mark(request, round_id: int, body: MarkIn):
     try:
         return {"marked": services.stickers_mark(stickers=chosen, actor=request.user, field=body.field)}
     except ValueError:
-        return Status(400, {"detail": "field 应为 printed_at、affixed_at、personnel_file_at 或 district_archive_at"})
+        return Status(400, {"detail": _("field 应为 printed_at、affixed_at、personnel_file_at 或 district_archive_at")})
 
 
 @router.get("/city/rounds/{round_id}/sample/record.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
@@ -244,9 +247,9 @@ def sample_record(request, round_id: int):
     round_ = _round(request, round_id)
     s = Sample.objects.filter(round=round_).first()
     if s is None:
-        return Status(404, {"detail": "尚未抽取样本"})
+        return Status(404, {"detail": _("尚未抽取样本")})
     return attachment_response(HttpResponse(sampling_record_pdf(s), content_type="application/pdf"),
-                               f"复审抽查记录-{round_.year}.pdf")
+                               f"复审抽查记录-{round_.year}.pdf")  # i18n: data (file name of the official Chinese record)
 
 
 @router.get("/reviews/rounds/{round_id}/stickers.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut},
@@ -264,10 +267,11 @@ def stickers_pdf(request, round_id: int, unit: int | None = None):
         rows = rows.filter(application__confirmation_point_id=unit)
     rows = list(rows)
     if not rows:
-        return Status(404, {"detail": "没有可打印的注册贴"})
+        return Status(404, {"detail": _("没有可打印的注册贴")})
     body = sticker_sheet_pdf(rows, request)
     services.stickers_mark(stickers=rows, actor=request.user, field="printed_at")
-    return attachment_response(HttpResponse(body, content_type="application/pdf"), f"注册贴-{round_.year}.pdf")
+    return attachment_response(HttpResponse(body, content_type="application/pdf"),
+                               f"注册贴-{round_.year}.pdf")  # i18n: data (file name of the official Chinese sheet)
 
 
 class ArchiveIn(Schema):
@@ -284,10 +288,12 @@ def archive(request, round_id: int, body: ArchiveIn):
 
     round_ = _round(request, round_id, "round.review")
     if not archive_applications(round_.pk, body.unit).exists():
-        return Status(409, {"detail": "没有终审完成的申请，暂无可归档的材料"})
-    job = job_start(kind="archive", label=f"归档包 {round_.title}", owner=request.user,
-                    params={"round": round_.pk, "unit": body.unit},
-                    filename=f"归档包-{round_.district.name}-{round_.year}.zip")
+        return Status(409, {"detail": _("没有终审完成的申请，暂无可归档的材料")})
+    with translation.override(settings.LANGUAGE_CODE):  # stored with the job, like the archive's Chinese content
+        job_label = _("归档包 %(name)s") % {"name": round_.title}
+        filename = _("归档包-%(name)s-%(year)s.zip") % {"name": round_.district.name, "year": round_.year}
+    job = job_start(kind="archive", label=job_label, owner=request.user,
+                    params={"round": round_.pk, "unit": body.unit}, filename=filename)
     return Status(202, job_out(job))
 
 

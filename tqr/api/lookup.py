@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 
 from tqr.accounts.permissions import require
@@ -19,7 +20,7 @@ from tqr.rules.identifiers import validate_certificate_number
 
 router = Router(tags=["注册状态查询"])
 
-THROTTLED = "访问过于频繁，请稍后再试"
+THROTTLED = gettext_lazy("访问过于频繁，请稍后再试")
 
 
 class LookupIn(Schema):
@@ -46,8 +47,10 @@ class BatchLineOut(LookupOut):
     problem: str
 
 
-NOT_FOUND = {"found": False, "status": services.NOT_FOUND_TEXT, "registered": False, "conclusion": None,
-             "conclusion_label": None, "year": None, "valid_until": None}
+def not_found() -> dict:
+    """The answer for anything not found, in the request's language."""
+    return {"found": False, "status": str(services.NOT_FOUND_TEXT), "registered": False, "conclusion": None,
+            "conclusion_label": None, "year": None, "valid_until": None}
 
 
 @router.post("/lookup", auth=None, response={200: LookupOut, 400: ErrorOut, 429: ErrorOut}, url_name="lookup",
@@ -57,12 +60,12 @@ def lookup(request, response: HttpResponse, body: LookupIn):
     response["Cache-Control"] = "no-store"
     if not services.public_lookup_allowed(client_ip(request)):
         response["Retry-After"] = str(services.PUBLIC_LIMITS[0][1])
-        return Status(429, {"detail": THROTTLED})
+        return Status(429, {"detail": str(THROTTLED)})
     issues = validate_certificate_number(body.certificate_number, field=None)
     if issues:
         return Status(400, {"detail": issues[0].message})
     result = services.lookup(body.certificate_number, body.name)
-    return NOT_FOUND if result is None else {"found": True, **result.as_dict()}
+    return not_found() if result is None else {"found": True, **result.as_dict()}
 
 
 @router.post("/lookup/batch", response={200: list[BatchLineOut], 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
@@ -72,10 +75,11 @@ def lookup_batch(request, response: HttpResponse, rows: list[LookupIn]):
     require(request, "lookup.batch")
     if not services.batch_allowed(request.user):
         response["Retry-After"] = str(services.BATCH_LIMIT[1])
-        return Status(429, {"detail": THROTTLED})
+        return Status(429, {"detail": str(THROTTLED)})
     asked = [services.BatchRow(i, r.certificate_number, r.name) for i, r in enumerate(rows, start=1)]
     try:
         lines = services.lookup_batch(rows=asked, actor=request.user, source="api")
     except services.BatchRefused as exc:
         return Status(400, {"detail": exc.message})
-    return [{**NOT_FOUND, **line.as_dict()} for line in lines]
+    blank = not_found()
+    return [{**blank, **line.as_dict()} for line in lines]

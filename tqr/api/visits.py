@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import field_validator
 
@@ -102,7 +103,7 @@ class GenerateIn(Schema):
     def _local_time(cls, value: time) -> time:
         # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
         if value.tzinfo is not None:
-            raise ValueError("时间不带时区，如 08:30")
+            raise ValueError(_("时间不带时区，如 08:30"))
         return value
 
 
@@ -128,7 +129,7 @@ class SlotIn(Schema):
     def _local_time(cls, value: time) -> time:
         # A slot is a wall-clock time of the district; "08:30+08:00" cannot be compared with one (was a 500).
         if value.tzinfo is not None:
-            raise ValueError("时间不带时区，如 08:30")
+            raise ValueError(_("时间不带时区，如 08:30"))
         return value
 
 
@@ -150,6 +151,11 @@ def booking_out(b: VisitBooking) -> dict:
             "changed_at": b.changed_at, "files_received_at": b.files_received_at}
 
 
+def _text(reason) -> str | None:
+    """A refusal (a lazily translated text) in the request's language, for the schema's str."""
+    return None if reason is None else str(reason)
+
+
 def _refused(exc: VisitError):
     return Status(exc.status, {"detail": exc.message})
 
@@ -166,8 +172,9 @@ def visit_slots(request, round_id: int):
         "window_start": choice.window.start if choice.window else None,
         "window_end": choice.window.end if choice.window else None, "place": choice.place,
         "booking": booking_out(choice.booking) if choice.booking else None,
-        "cancel_refusal": choice.cancel_refusal,
-        "slots": [slot_out(r.slot, r.taken, mine=r.mine, bookable=r.refusal is None and not r.mine, refusal=r.refusal)
+        "cancel_refusal": _text(choice.cancel_refusal),
+        "slots": [slot_out(r.slot, r.taken, mine=r.mine, bookable=r.refusal is None and not r.mine,
+                           refusal=_text(r.refusal))
                   for d in choice.days for r in d.slots],
     }
 
@@ -179,7 +186,7 @@ def visit_book(request, round_id: int, slot_id: int):
     round_ = _round(request, round_id, "visit.book")
     slot = VisitSlot.objects.filter(round=round_, pk=slot_id).first()
     if slot is None:
-        return Status(404, {"detail": "时段不存在"})
+        return Status(404, {"detail": _("时段不存在")})
     try:
         booking = services.booking_book(slot=slot, unit=request.user.organisation, actor=request.user)
     except VisitError as exc:
@@ -193,7 +200,7 @@ def visit_cancel(request, round_id: int):
     round_ = _round(request, round_id, "visit.book")
     booking = VisitBooking.objects.filter(round=round_, unit=request.user.organisation).first()
     if booking is None:
-        return Status(404, {"detail": "本校没有预约"})
+        return Status(404, {"detail": _("本校没有预约")})
     try:
         services.booking_cancel(booking=booking, actor=request.user)
     except VisitError as exc:
@@ -260,7 +267,7 @@ def visit_slot_delete(request, round_id: int, slot_id: int):
     round_ = _round(request, round_id, "visit.manage")
     slot = VisitSlot.objects.filter(round=round_, pk=slot_id).first()
     if slot is None:
-        return Status(404, {"detail": "时段不存在"})
+        return Status(404, {"detail": _("时段不存在")})
     try:
         services.slot_delete(slot=slot, actor=request.user)
     except VisitError as exc:
@@ -274,7 +281,7 @@ def visit_mark_received(request, round_id: int, booking_id: int):
     round_ = _round(request, round_id, "visit.manage")
     booking = VisitBooking.objects.filter(round=round_, pk=booking_id).select_related("unit").first()
     if booking is None:
-        return Status(404, {"detail": "预约不存在"})
+        return Status(404, {"detail": _("预约不存在")})
     booking = services.booking_mark_received(booking=booking, actor=request.user)
     administrator = booking.round.administrators.filter(unit_id=booking.unit_id).first()
     return {"id": booking.pk, "unit_id": booking.unit_id, "unit_code": booking.unit.code,

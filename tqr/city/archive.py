@@ -1,6 +1,9 @@
 """资料归档: for each teacher a package (the final 申请表, the 考核鉴定表, the notice entry, the sampling and
 review record, the history) with a manifest of SHA-256; for a school or the district, a ZIP of all of them,
-built in the background and streamed into the job's file (never held in memory whole)."""
+built in the background and streamed into the job's file (never held in memory whole).
+
+The package is filed with the official documents, so it is written in Chinese (the system's language) whatever
+language the person who started it chose: its labels are rendered under `translation.override`."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import hashlib
 import json
 import zipfile
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from tqr.applications.documents import application_form_pdf, assessment_form_data
 from tqr.applications.models import Application
@@ -68,6 +72,12 @@ def archive_applications(round_id: int, unit_id: int | None):
 
 @jobs.register("archive")
 def build_archive(job, out, progress) -> None:
+    # The job may run in the request that started it (the immediate task backend): not in its language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _build_archive(job, out, progress)
+
+
+def _build_archive(job, out, progress) -> None:
     apps = archive_applications(job.params["round"], job.params.get("unit"))
     total = apps.count()
     progress(0, total)

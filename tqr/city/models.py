@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,7 +29,8 @@ class Sample(models.Model):
         verbose_name_plural = _("复审抽查")
 
     def __str__(self) -> str:
-        return f"{self.round} 抽查 {len(self.chosen)} 份"
+        n = len(self.chosen)
+        return ngettext("%(round)s 抽查 %(n)s 份", "%(round)s 抽查 %(n)s 份", n) % {"round": self.round, "n": n}
 
 
 class SampleItem(models.Model):
@@ -58,7 +60,8 @@ class SampleItem(models.Model):
         ordering = ["sample_id", "id"]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.get_result_display() or '待核查'}"
+        result = self.get_result_display() or gettext("待核查")
+        return f"{self.application_id} {result}"
 
 
 class FinalApproval(models.Model):
@@ -76,7 +79,7 @@ class FinalApproval(models.Model):
         verbose_name_plural = _("终审")
 
     def __str__(self) -> str:
-        return f"{self.round} 终审 {self.approved_at:%Y-%m-%d}"
+        return gettext("%(round)s 终审 %(day)s") % {"round": self.round, "day": f"{self.approved_at:%Y-%m-%d}"}
 
 
 class Sticker(models.Model):

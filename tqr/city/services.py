@@ -8,9 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tqr.applications.models import Application
 from tqr.applications.services import ApplicationError, application_transition, application_transition_many
@@ -54,12 +57,12 @@ def sample_draw(*, round_: Round, actor, by_qualification: bool = False) -> Samp
     from tqr.reviews.models import CityReport
 
     if not CityReport.objects.filter(round=round_).exists():
-        raise ValidationError("区县尚未上报初审数据，不能抽查")
+        raise ValidationError(_("区县尚未上报初审数据，不能抽查"))
     if Sample.objects.select_for_update().filter(round=round_).exists():
-        raise ValidationError("该区县本批次已抽取样本，不能重复抽取")
+        raise ValidationError(_("该区县本批次已抽取样本，不能重复抽取"))
     members = members_of(round_, by_qualification=by_qualification)
     if not members:
-        raise ValidationError("没有可抽查的申请")
+        raise ValidationError(_("没有可抽查的申请"))
     seed = sampling.new_seed()
     spec = _spec(round_)
     result = sampling.draw(members, seed, spec)
@@ -100,7 +103,7 @@ def sample_verify(sample: Sample) -> SampleCheck:
     changed = sampling.population_hash(live) != sample.population_hash
     problems = list(check.problems)
     if changed:
-        problems.append("提示：抽取之后该批次的总体已有变化（如区县核实后修改了结论），以上核验基于抽取时冻结的总体")
+        problems.append(_("提示：抽取之后该批次的总体已有变化（如区县核实后修改了结论），以上核验基于抽取时冻结的总体"))
     return SampleCheck(check.ok, problems, changed)
 
 
@@ -112,12 +115,12 @@ def _widened_ids(sample: Sample) -> set[int]:
 def item_check(*, item: SampleItem, result: str, note: str, actor) -> SampleItem:
     item = SampleItem.objects.select_for_update().select_related("application").get(pk=item.pk)
     if item.result:
-        raise ValidationError("该项已核查")
+        raise ValidationError(_("该项已核查"))
     if result not in SampleItem.Result.values:
-        raise ValidationError("请选择核查结果：相符或不符")
+        raise ValidationError(_("请选择核查结果：相符或不符"))
     if result == SampleItem.Result.DISCREPANCY:
         if not note.strip():
-            raise ValidationError("不符时必须写明问题，以便区县核实")
+            raise ValidationError(_("不符时必须写明问题，以便区县核实"))
         try:
             application_transition(application=item.application, action="city_return", actor=actor, note=note.strip())
         except ApplicationError as exc:
@@ -152,7 +155,8 @@ def sample_widen(*, sample: Sample, stratum: str, actor) -> int:
     checked, bad = stratum_discrepancy(sample, stratum)
     rate = sampling.discrepancy_rate(checked, bad)
     if not sampling.should_widen(rate, sample.round.discrepancy_threshold):
-        raise ValidationError(f"该层不符率为 {rate:.0%}，未达到扩大抽查的标准（{sample.round.discrepancy_threshold:.0%}）")
+        raise ValidationError(_("该层不符率为 %(rate)s，未达到扩大抽查的标准（%(threshold)s）")
+                              % {"rate": f"{rate:.0%}", "threshold": f"{sample.round.discrepancy_threshold:.0%}"})
     have = set(sample.items.values_list("application_id", flat=True))
     more = [m for m in _members_from(sample.population) if "/".join(m.stratum) == stratum and m.id not in have]
     SampleItem.objects.bulk_create(SampleItem(sample=sample, application_id=m.id, stratum=stratum,
@@ -170,7 +174,7 @@ def open_returns(round_: Round) -> int:
 
 
 def new_code(prefix: str) -> str:
-    return prefix + "-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return prefix + "-" + "".join(secrets.choice(CODE_ALPHABET) for _position in range(6))
 
 
 def validity(round_: Round, day: date) -> tuple[date, date]:
@@ -182,27 +186,36 @@ def validity(round_: Round, day: date) -> tuple[date, date]:
     return day, end - timedelta(days=1)
 
 
+def _final_note(app: Application) -> str:
+    """The note of the application's history: stored, so in the system's language whoever approves."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("终审通过，注册结论：%(conclusion)s") % {"conclusion": app.get_conclusion_display()}
+
+
 @transaction.atomic
 def final_approve(*, round_: Round, actor, day: date | None = None) -> FinalApproval:
     """终审: once the sample is checked and every return answered, every conclusion takes effect."""
     day = day or timezone.localdate()
     if FinalApproval.objects.select_for_update().filter(round=round_).exists():
-        raise ValidationError("该区县本年度已终审")
+        raise ValidationError(_("该区县本年度已终审"))
     sample = Sample.objects.filter(round=round_).first()
     if sample is None:
-        raise ValidationError("尚未抽取复审样本，不能终审")
+        raise ValidationError(_("尚未抽取复审样本，不能终审"))
     unchecked = sample.items.filter(result="").count()
     if unchecked:
-        raise ValidationError(f"还有 {unchecked} 份抽查样本未核查，不能终审")
+        raise ValidationError(ngettext("还有 %(count)s 份抽查样本未核查，不能终审", "还有 %(count)s 份抽查样本未核查，不能终审",
+                                       unchecked) % {"count": unchecked})
     returns = open_returns(round_)
     if returns:
-        raise ValidationError(f"还有 {returns} 份退回区县核实的申请未重新上报，不能终审")
+        raise ValidationError(ngettext("还有 %(count)s 份退回区县核实的申请未重新上报，不能终审",
+                                       "还有 %(count)s 份退回区县核实的申请未重新上报，不能终审", returns)
+                              % {"count": returns})
     valid_from, valid_until = validity(round_, day)
     apps = list(Application.objects.filter(round=round_, state=State.REPORTED).select_related("teacher"))
     prefix = f"{round_.district.code[-3:]}{str(round_.year)[-2:]}"
     certificates = {c.number: c for c in Certificate.objects.filter(number__in=[a.certificate_number for a in apps])}
     apps = application_transition_many(applications=apps, action="finalise", actor=actor, day=day,
-                                       note=lambda app: f"终审通过，注册结论：{app.get_conclusion_display()}")
+                                       note=_final_note)
     # Each teacher's registration of this year (created, or updated if one was entered for this year).
     registrations = {r.teacher_id: r for r in RegistrationRecord.objects.select_for_update().filter(
         teacher_id__in=[a.teacher_id for a in apps], year=round_.year)}

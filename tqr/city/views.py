@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_applications, visible_rounds
@@ -55,7 +59,7 @@ def sample_page(request, round_id: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, "样本已抽取。种子和总体哈希已记录，任何人可复算核验。")
+            messages.success(request, _("样本已抽取。种子和总体哈希已记录，任何人可复算核验。"))
         return redirect("city_sample", round_id=round_id)
     items = sample.items.select_related("application", "application__confirmation_point").order_by("stratum", "id") \
         if sample else []
@@ -87,7 +91,7 @@ def sample_record_pdf(request, round_id: int):
 
     record("export.sampling_record", obj=sample)
     return attachment_response(HttpResponse(sampling_record_pdf(sample), content_type="application/pdf"),
-                               f"复审抽查记录-{round_.district.name}-{round_.year}.pdf")
+                               f"复审抽查记录-{round_.district.name}-{round_.year}.pdf")  # i18n: data (file name of the official Chinese record)
 
 
 @login_required
@@ -117,7 +121,8 @@ def sample_widen(request, round_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已扩大抽查，新增 {added} 份。")
+        messages.success(request, ngettext("已扩大抽查，新增 %(count)s 份。", "已扩大抽查，新增 %(count)s 份。", added)
+                         % {"count": added})
     return redirect("city_sample", round_id=round_id)
 
 
@@ -130,7 +135,10 @@ def final_approve(request, round_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"终审完成：{approval.counts.get('total', 0)} 人的注册结论已生效，教师将收到通知。")
+        total = approval.counts.get("total", 0)
+        messages.success(request, ngettext("终审完成：%(count)s 人的注册结论已生效，教师将收到通知。",
+                                           "终审完成：%(count)s 人的注册结论已生效，教师将收到通知。", total)
+                         % {"count": total})
     return redirect("city_sample", round_id=round_id)
 
 
@@ -159,7 +167,7 @@ def district_answer(request, application_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已核实并重新上报。")
+        messages.success(request, _("已核实并重新上报。"))
     return redirect("district_returns", round_id=app.round_id)
 
 
@@ -182,7 +190,7 @@ def stickers(request, round_id: int):
             n = services.stickers_mark(stickers=list(chosen), actor=request.user, field=field)
         except ValueError:
             raise Http404 from None
-        messages.success(request, f"已登记 {n} 份。")
+        messages.success(request, ngettext("已登记 %(count)s 份。", "已登记 %(count)s 份。", n) % {"count": n})
         return redirect(request.get_full_path())
     if request.GET.get("format") == "pdf":
         from tqr.city.documents import sticker_sheet_pdf
@@ -191,7 +199,7 @@ def stickers(request, round_id: int):
         body = sticker_sheet_pdf(list(rows), request)
         services.stickers_mark(stickers=list(rows), actor=request.user, field="printed_at")
         return attachment_response(HttpResponse(body, content_type="application/pdf"),
-                                   f"注册贴-{round_.district.name}-{round_.year}.pdf")
+                                   f"注册贴-{round_.district.name}-{round_.year}.pdf")  # i18n: data (file name of the official Chinese sheet)
     from tqr.reviews.queue import district_units
 
     return render(request, "city/stickers.html", {"round": round_, "rows": rows, "unit": unit,
@@ -211,14 +219,17 @@ def archive_start(request, round_id: int):
     unit = request.POST.get("unit", "")
     unit_id = int(unit) if unit.isdigit() else None
     if not archive_applications(round_.pk, unit_id).exists():
-        messages.error(request, "没有终审完成的申请，暂无可归档的材料。")
+        messages.error(request, _("没有终审完成的申请，暂无可归档的材料。"))
         return redirect("district_stickers", round_id=round_id)
     from tqr.accounts.models import Organisation
 
     unit_obj = Organisation.objects.filter(pk=unit_id, parent_id=round_.district_id).first() if unit_id else None
     label = unit_obj.display_name if unit_obj else round_.district.name
-    job = job_start(kind="archive", label=f"归档包 {label}", owner=request.user,
-                    params={"round": round_.pk, "unit": unit_id}, filename=f"归档包-{label}-{round_.year}.zip")
+    with translation.override(settings.LANGUAGE_CODE):  # stored with the job, like the archive's Chinese content
+        job_label = _("归档包 %(name)s") % {"name": label}
+        filename = _("归档包-%(name)s-%(year)s.zip") % {"name": label, "year": round_.year}
+    job = job_start(kind="archive", label=job_label, owner=request.user,
+                    params={"round": round_.pk, "unit": unit_id}, filename=filename)
     return redirect("job_detail", job_id=job.pk)
 
 
@@ -232,4 +243,4 @@ def district_form_pdf(request, application_id: int):
     require(request, "round.view_review", app.round)
     record("application.form_pdf", obj=app)
     return attachment_response(HttpResponse(application_form_pdf(app), content_type="application/pdf"),
-                               f"教师资格定期注册申请表-{app.number}.pdf")
+                               f"教师资格定期注册申请表-{app.number}.pdf")  # i18n: data (file name of the official form)

@@ -16,6 +16,8 @@ from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tqr.audit.models import AuditEvent
 from tqr.audit.services import record
@@ -27,7 +29,7 @@ MAX_BATCH_ROWS = 500
 MAX_NAME_LENGTH = 50
 MAX_NUMBER_LENGTH = 40  # 17 digits with room for pasted spaces and hyphens
 
-NOT_FOUND_TEXT = "未查询到注册信息"
+NOT_FOUND_TEXT = gettext_lazy("未查询到注册信息")
 
 # The public lookup, page and API together, per address: 20 a minute and 200 an hour — enough for a person
 # or an employer's front desk, too few to try names against numbers (a list belongs in the batch).
@@ -64,9 +66,9 @@ class LookupResult:
     @property
     def status_text(self) -> str:
         if self.registered:
-            return "已注册（合格）"
+            return _("已注册（合格）")
         if self.expired:
-            return "合格（注册有效期已届满）"
+            return _("合格（注册有效期已届满）")
         return self.conclusion_label
 
     def as_dict(self) -> dict:
@@ -111,7 +113,7 @@ def lookup_many(rows: Sequence[tuple[str, str]], *, today: date | None = None) -
         raise ValueError(f"at most {MAX_BATCH_ROWS} rows")
     today = today or timezone.localdate()
     keys = [(normalise_number(number), normalise_name(name)) for number, name in rows]
-    numbers = {number for number, _ in keys if number}
+    numbers = {number for number, _name in keys if number}
     if not numbers:
         return [None] * len(rows)
     # Query 1: the certificates with their holder's name only (the encrypted ID is never loaded). A revoked
@@ -177,7 +179,7 @@ class BatchLine:
     def status_text(self) -> str:
         if self.problem:
             return self.problem
-        return NOT_FOUND_TEXT if self.result is None else self.result.status_text
+        return str(NOT_FOUND_TEXT) if self.result is None else self.result.status_text
 
     @property
     def outcome(self) -> str:
@@ -201,15 +203,15 @@ class BatchLine:
 
 def _row_problem(row: BatchRow) -> str:
     if not row.certificate_number and not row.name:
-        return "证书号码和姓名均未填写"
+        return _("证书号码和姓名均未填写")
     if not row.certificate_number:
-        return "未填写证书号码"
+        return _("未填写证书号码")
     if not row.name:
-        return "未填写姓名"
+        return _("未填写姓名")
     if len(row.name) > MAX_NAME_LENGTH:
-        return f"姓名超过 {MAX_NAME_LENGTH} 个字"
+        return _("姓名超过 %(max)s 个字") % {"max": MAX_NAME_LENGTH}
     if normalise_number(row.certificate_number) is None:
-        return "证书号码格式不正确（应为 17 位数字，旧版证书为 15 位）"
+        return _("证书号码格式不正确（应为 17 位数字，旧版证书为 15 位）")
     return ""
 
 
@@ -236,4 +238,4 @@ def refuse_batch(*, actor, source: str, code: str, rows: int | None = None) -> N
 
 
 def too_many_rows_message(count: int) -> str:
-    return f"一次最多查询 {MAX_BATCH_ROWS} 人，本次有 {count} 行。请拆分后分批查询"
+    return _("一次最多查询 %(max)s 人，本次有 %(count)s 行。请拆分后分批查询") % {"max": MAX_BATCH_ROWS, "count": count}

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -114,8 +116,8 @@ def _batch_page(request, form, *, lines=None, problem: str = "", status: int = 2
 
 
 def _counts(lines) -> list[tuple[str, int]]:
-    labels = {"registered": "已注册（合格）", "expired": "有效期已届满", "deferred": "暂缓注册", "unqualified": "不合格",
-              "not_found": services.NOT_FOUND_TEXT, "invalid": "填写有误"}
+    labels = {"registered": gettext("已注册（合格）"), "expired": gettext("有效期已届满"), "deferred": gettext("暂缓注册"),
+              "unqualified": gettext("不合格"), "not_found": services.NOT_FOUND_TEXT, "invalid": gettext("填写有误")}
     counted = {key: sum(1 for x in lines if x.outcome == key) for key in labels}
     return [(labels[key], n) for key, n in counted.items() if n]
 
@@ -128,13 +130,15 @@ def status_lookup_batch(request):
     if request.method == "GET":
         return _batch_page(request, BatchForm())
     if not services.batch_allowed(request.user):
-        return _batch_page(request, BatchForm(), problem="查询过于频繁，请稍后再试", status=429)
+        return _batch_page(request, BatchForm(), problem=gettext("查询过于频繁，请稍后再试"), status=429)
     if "rows" in request.POST:  # the result page's 下载 Excel: look the same rows up again, as a workbook
         rows = _rows_from_post(request.POST["rows"])
         if rows is None:
-            return _batch_page(request, BatchForm(), problem="请重新上传名单", status=400)
-        lines = services.lookup_batch(rows=rows, actor=request.user, source="download")
-        data = batch_file.results_xlsx(lines, asked_at=timezone.localtime())
+            return _batch_page(request, BatchForm(), problem=gettext("请重新上传名单"), status=400)
+        # The workbook is in the agreed Chinese format (its headings are Chinese): its results are too.
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = services.lookup_batch(rows=rows, actor=request.user, source="download")
+            data = batch_file.results_xlsx(lines, asked_at=timezone.localtime())
         return attachment_response(HttpResponse(data, content_type=XLSX_TYPE), batch_file.RESULT_FILENAME)
     form = BatchForm(request.POST, request.FILES)
     if not form.is_valid():

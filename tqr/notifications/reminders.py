@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tqr.accounts.models import Role, User
 from tqr.applications.models import Application
@@ -81,7 +83,7 @@ def send_due_reminders(now: datetime) -> str:
                     sent += notify(event, application=apps.get(teacher.pk),
                                    recipients=[Recipient(user=teacher.user)], district=round_.district,
                                    context={"round": round_, "window": window, "teacher": teacher})
-    return "；".join([f"截止提醒 {sent} 封", *notes])
+    return "；".join([ngettext("截止提醒 %(count)s 封", "截止提醒 %(count)s 封", sent) % {"count": sent}, *notes])
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def send_digests(now: datetime) -> str:
     """每日汇总 for each school's registration administrator while the confirmation window is open."""
     local = timezone.localtime(now)
     if local.hour < int(getattr(settings, "TQR_NOTIFY_DIGEST_HOUR", 7)):
-        return "未到每日汇总发送时间"
+        return _("未到每日汇总发送时间")
     day = local.date()
     sent = 0
     for round_ in Round.objects.prefetch_related("phase_windows").select_related("district"):
@@ -127,4 +129,4 @@ def send_digests(now: datetime) -> str:
                     sent += notify(Event.DIGEST, recipients=[Recipient(user=user)], district=round_.district,
                                    context={"round": round_, "window": window, "unit": admin.unit, "counts": counts,
                                             "day": day, "link": reverse("school_roster", args=[round_.pk])})
-    return f"每日汇总 {sent} 封"
+    return ngettext("每日汇总 %(count)s 封", "每日汇总 %(count)s 封", sent) % {"count": sent}

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from tqr.accounts.models import Role, User
 from tqr.audit.services import record
@@ -140,8 +141,11 @@ def _event_context(event: str, application) -> dict:
 
 
 def _render(event: str, context: dict) -> tuple[str, str]:
-    subject = " ".join(render_to_string(f"notifications/email/{event}_subject.txt", context).split())
-    body = render_to_string(f"notifications/email/{event}.txt", context).strip() + "\n"
+    """Subject and body in the system's language: they are stored (inbox, outbox) and e-mailed, so they must
+    not take the language of whoever's action sent them (a city approver who chose English)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"notifications/email/{event}_subject.txt", context).split())
+        body = render_to_string(f"notifications/email/{event}.txt", context).strip() + "\n"
     return subject, body
 
 
@@ -246,7 +250,7 @@ def retry_due(now: datetime) -> str:
     due = list(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
                .values_list("pk", flat=True)[:1000])
     _enqueue(due)
-    return f"到期重试邮件 {len(due)} 封"
+    return ngettext("到期重试邮件 %(count)s 封", "到期重试邮件 %(count)s 封", len(due)) % {"count": len(due)}
 
 
 @transaction.atomic

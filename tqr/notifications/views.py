@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,7 +45,8 @@ def inbox_read(request, notification_id: int):
 @require_POST
 def inbox_read_all(request):
     n = services.inbox_mark_read(user=request.user)
-    messages.success(request, f"已将 {n} 条通知标记为已读。")
+    messages.success(request, ngettext("已将 %(count)s 条通知标记为已读。", "已将 %(count)s 条通知标记为已读。", n)
+                     % {"count": n})
     return redirect("notification_inbox")
 
 
@@ -52,7 +55,8 @@ def inbox_read_all(request):
 def inbox_preference(request):
     on = request.POST.get("reminders") == "on"
     services.preference_set(user=request.user, reminders=on, actor=request.user, via="inbox")
-    messages.success(request, "已开启截止提醒和每日汇总。" if on else "已退订截止提醒和每日汇总（与申请有关的结论和决定仍会通知您）。")
+    messages.success(request, _("已开启截止提醒和每日汇总。") if on
+                     else _("已退订截止提醒和每日汇总（与申请有关的结论和决定仍会通知您）。"))
     return redirect("notification_inbox")
 
 
@@ -85,5 +89,5 @@ def failed_email_retry(request, email_id: int):
     require(request, "email.manage")
     email = get_visible_or_404(request, visible_emails(request.user), pk=email_id)
     services.email_retry(email=email, actor=request.user)
-    messages.success(request, f"已重新发送给 {email.to} 的邮件。")
+    messages.success(request, _("已重新发送给 %(address)s 的邮件。") % {"address": email.to})
     return redirect("failed_emails")

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from tqr.accounts.models import Organisation
 from tqr.audit.services import record
@@ -22,21 +24,24 @@ from tqr.visits.models import VisitBooking, VisitSlot
 
 # 黔江教办〔2023〕155号 三（四）1 gives the days; booking "the day before" is this product's rule, so that the
 # district knows each morning who is coming.
-TOO_LATE = "最迟须在前一天预约或更改"
-TOO_LATE_CANCEL = "最迟须在前一天取消预约"
-NO_WINDOW = "本年度尚未设置初审时间"
-WINDOW_OVER = "初审已结束，不能再预约"
-OUTSIDE_WINDOW = "该时段不在初审时间内"
-FULL = "该时段已约满，请选择其他时段"
-RECEIVED = "材料已登记收到，不能更改或取消预约"
+TOO_LATE = gettext_lazy("最迟须在前一天预约或更改")
+TOO_LATE_CANCEL = gettext_lazy("最迟须在前一天取消预约")
+NO_WINDOW = gettext_lazy("本年度尚未设置初审时间")
+WINDOW_OVER = gettext_lazy("初审已结束，不能再预约")
+OUTSIDE_WINDOW = gettext_lazy("该时段不在初审时间内")
+FULL = gettext_lazy("该时段已约满，请选择其他时段")
+RECEIVED = gettext_lazy("材料已登记收到，不能更改或取消预约")
 
 LUNCH = (time(12, 0), time(14, 0))  # the office closes at noon; nobody should be booked into it
 
 
 class VisitError(Exception):
-    """A refused write. `status` is what the API answers (409: not now / not possible, 400: bad input)."""
+    """A refused write. `status` is what the API answers (409: not now / not possible, 400: bad input).
+
+    The message is translated when the error is raised (a lazy constant becomes the request's language)."""
 
     def __init__(self, message: str, *, code: str = "refused", status: int = 409):
+        message = str(message)
         super().__init__(message)
         self.message, self.code, self.status = message, code, status
 
@@ -138,12 +143,23 @@ class GenerateResult:
 
     @property
     def message(self) -> str:
-        text = (f"已在初审期间的 {len(self.days)} 个工作日生成 {self.created} 个送审时段（每天 {self.slots_per_day} 个）"
-                if self.created else f"初审期间 {len(self.days)} 个工作日的送审时段都已生成，没有新增")
+        values = {"days": len(self.days), "created": self.created, "per_day": self.slots_per_day,
+                  "years": _("、").join(str(y) for y in self.fallback_years)}
+        if self.created and self.fallback_years:
+            return ngettext(
+                "已在初审期间的 %(days)s 个工作日生成 %(created)s 个送审时段（每天 %(per_day)s 个）。"
+                "注意：%(years)s 年的节假日安排尚未录入，暂按周一至周五计算工作日，请核对。",
+                "已在初审期间的 %(days)s 个工作日生成 %(created)s 个送审时段（每天 %(per_day)s 个）。"
+                "注意：%(years)s 年的节假日安排尚未录入，暂按周一至周五计算工作日，请核对。",
+                self.created) % values
+        if self.created:
+            return ngettext("已在初审期间的 %(days)s 个工作日生成 %(created)s 个送审时段（每天 %(per_day)s 个）。",
+                            "已在初审期间的 %(days)s 个工作日生成 %(created)s 个送审时段（每天 %(per_day)s 个）。",
+                            self.created) % values
         if self.fallback_years:
-            years = "、".join(str(y) for y in self.fallback_years)
-            text += f"。注意：{years} 年的节假日安排尚未录入，暂按周一至周五计算工作日，请核对"
-        return text + "。"
+            return _("初审期间 %(days)s 个工作日的送审时段都已生成，没有新增。"
+                     "注意：%(years)s 年的节假日安排尚未录入，暂按周一至周五计算工作日，请核对。") % values
+        return _("初审期间 %(days)s 个工作日的送审时段都已生成，没有新增。") % values
 
 
 @transaction.atomic
@@ -157,10 +173,10 @@ def slots_generate(*, round_: Round, day_start: time = time(8, 30), day_end: tim
     if window is None or window.end_date is None:
         raise VisitError(NO_WINDOW, code="no_window")
     if not 1 <= capacity <= 50:
-        raise VisitError("每个时段可预约的学校数须在 1 到 50 之间", code="capacity", status=400)
+        raise VisitError(_("每个时段可预约的学校数须在 1 到 50 之间"), code="capacity", status=400)
     times = slot_times(day_start, day_end, minutes, lunch)
     if not times:
-        raise VisitError("所设时间内排不下一个时段，请检查开始、结束时间和时长", code="times", status=400)
+        raise VisitError(_("所设时间内排不下一个时段，请检查开始、结束时间和时长"), code="times", status=400)
 
     cal = calendar()
     days, unknown = [], set()
@@ -202,13 +218,13 @@ def slot_create(*, round_: Round, date: date, start_time: time, end_time: time, 
     if not window.contains(date):
         raise VisitError(OUTSIDE_WINDOW, code="outside_window", status=400)
     if end_time <= start_time:
-        raise VisitError("结束时间须晚于开始时间", code="times", status=400)
+        raise VisitError(_("结束时间须晚于开始时间"), code="times", status=400)
     if not 1 <= capacity <= 50:
-        raise VisitError("每个时段可预约的学校数须在 1 到 50 之间", code="capacity", status=400)
+        raise VisitError(_("每个时段可预约的学校数须在 1 到 50 之间"), code="capacity", status=400)
     Round.objects.select_for_update().filter(pk=round_.pk).first()
     same_day = VisitSlot.objects.filter(round=round_, date=date).values_list("start_time", "end_time")
     if any(_overlaps((start_time, end_time), other) for other in same_day):
-        raise VisitError("与当天已有的时段重叠", code="overlap")
+        raise VisitError(_("与当天已有的时段重叠"), code="overlap")
     slot = VisitSlot.objects.create(round=round_, date=date, start_time=start_time, end_time=end_time,
                                     capacity=capacity, place=place.strip() or review_place(round_), note=note.strip())
     record("visit.slot_create", actor=actor, obj=slot, data={"round": round_.pk, "capacity": capacity})
@@ -219,7 +235,7 @@ def slot_create(*, round_: Round, date: date, start_time: time, end_time: time, 
 def slot_delete(*, slot: VisitSlot, actor) -> None:
     slot = VisitSlot.objects.select_for_update().get(pk=slot.pk)
     if slot.bookings.exists():
-        raise VisitError("该时段已有学校预约，不能删除", code="booked")
+        raise VisitError(_("该时段已有学校预约，不能删除"), code="booked")
     record("visit.slot_delete", actor=actor, obj=slot, data={"round": slot.round_id, "date": str(slot.date),
                                                              "start": f"{slot.start_time:%H:%M}"})
     slot.delete()
@@ -235,7 +251,7 @@ def booking_book(*, slot: VisitSlot, unit: Organisation, actor) -> VisitBooking:
     slot = VisitSlot.objects.select_for_update().select_related("round").get(pk=slot.pk)
     round_ = slot.round
     if unit.parent_id != round_.district_id:
-        raise VisitError("本单位不属于该注册年度的区县", code="wrong_district", status=403)
+        raise VisitError(_("本单位不属于该注册年度的区县"), code="wrong_district", status=403)
     current = (VisitBooking.objects.select_for_update().select_related("slot")
                .filter(round=round_, unit=unit).first())
     if current is not None and current.slot_id == slot.pk:
@@ -256,7 +272,7 @@ def booking_book(*, slot: VisitSlot, unit: Organisation, actor) -> VisitBooking:
         with transaction.atomic():
             booking = VisitBooking.objects.create(slot=slot, round=round_, unit=unit, booked_by=actor)
     except IntegrityError as exc:  # the same school booked in another tab a moment ago
-        raise VisitError("本校刚刚已预约，请刷新页面后再试", code="conflict") from exc
+        raise VisitError(_("本校刚刚已预约，请刷新页面后再试"), code="conflict") from exc
     record("visit.book", actor=actor, obj=booking, data={"unit": unit.code, "slot": str(slot)})
     return booking
 

@@ -12,6 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tqr.accounts.permissions import can, get_visible_or_404, require, visible_rounds
@@ -31,7 +34,8 @@ def _round(request, round_id: int, action: str):
 
 
 def _slot_label(slot: VisitSlot) -> str:
-    return f"{slot.date.month}月{slot.date.day}日 {slot.start_time:%H:%M}—{slot.end_time:%H:%M}"
+    day = date_format(slot.date, _("n月j日"))
+    return f"{day} {slot.start_time:%H:%M}—{slot.end_time:%H:%M}"
 
 
 # --- The school ------------------------------------------------------------------------------------
@@ -59,10 +63,15 @@ def visit_book_slot(request, round_id: int, slot_id: int):
     try:
         services.booking_book(slot=slot, unit=request.user.organisation, actor=request.user)
     except VisitError as exc:
-        messages.error(request, f"未能预约{_slot_label(slot)}：{exc.message}")
+        messages.error(request, _("未能预约%(slot)s：%(reason)s") % {"slot": _slot_label(slot), "reason": exc.message})
     else:
-        done = "本校已预约" if had == slot.pk else "已改约到" if had else "已预约"
-        messages.success(request, f"{done}{_slot_label(slot)}。")
+        label = _slot_label(slot)
+        if had == slot.pk:
+            messages.success(request, _("本校已预约%(slot)s。") % {"slot": label})
+        elif had:
+            messages.success(request, _("已改约到%(slot)s。") % {"slot": label})
+        else:
+            messages.success(request, _("已预约%(slot)s。") % {"slot": label})
     return redirect("visit_book", round_id=round_id)
 
 
@@ -72,14 +81,14 @@ def visit_cancel(request, round_id: int):
     round_ = _round(request, round_id, "visit.book")
     booking = VisitBooking.objects.filter(round=round_, unit=request.user.organisation).first()
     if booking is None:
-        messages.error(request, "本校没有预约。")
+        messages.error(request, _("本校没有预约。"))
         return redirect("visit_book", round_id=round_id)
     try:
         services.booking_cancel(booking=booking, actor=request.user)
     except VisitError as exc:
-        messages.error(request, f"未能取消：{exc.message}")
+        messages.error(request, _("未能取消：%(reason)s") % {"reason": exc.message})
     else:
-        messages.success(request, "已取消预约。请重新选择送审时段。")
+        messages.success(request, _("已取消预约。请重新选择送审时段。"))
     return redirect("visit_book", round_id=round_id)
 
 
@@ -87,19 +96,19 @@ def visit_cancel(request, round_id: int):
 
 
 class GenerateForm(forms.Form):
-    day_start = forms.TimeField(label="每天开始", initial=time(8, 30), widget=forms.TimeInput(attrs={"type": "time"}))
-    day_end = forms.TimeField(label="每天结束", initial=time(17, 30), widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label="每个时段（分钟）", initial=60, min_value=10, max_value=240)
-    capacity = forms.IntegerField(label="每个时段可约学校数", initial=3, min_value=1, max_value=50)
-    lunch = forms.BooleanField(label="12:00—14:00 午休不安排", initial=True, required=False)
+    day_start = forms.TimeField(label=gettext_lazy("每天开始"), initial=time(8, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    day_end = forms.TimeField(label=gettext_lazy("每天结束"), initial=time(17, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=gettext_lazy("每个时段（分钟）"), initial=60, min_value=10, max_value=240)
+    capacity = forms.IntegerField(label=gettext_lazy("每个时段可约学校数"), initial=3, min_value=1, max_value=50)
+    lunch = forms.BooleanField(label=gettext_lazy("12:00—14:00 午休不安排"), initial=True, required=False)
 
 
 class SlotForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}))
-    capacity = forms.IntegerField(label="可约学校数", initial=3, min_value=1, max_value=50)
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=gettext_lazy("开始"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=gettext_lazy("结束"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity = forms.IntegerField(label=gettext_lazy("可约学校数"), initial=3, min_value=1, max_value=50)
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=300, required=False)
 
 
 def _schedule_xlsx(round_, data) -> HttpResponse:
@@ -111,15 +120,18 @@ def _schedule_xlsx(round_, data) -> HttpResponse:
                 h = data.handovers.get(b.unit_id)
                 rows.append([day.day, f"{row.slot.start_time:%H:%M}—{row.slot.end_time:%H:%M}", row.slot.place,
                              b.unit.code, b.unit.name, a.name if a else "", a.phone if a else "",
-                             "已报送" if h else "未报送",
+                             _("已报送") if h else _("未报送"),
                              timezone.localtime(b.files_received_at) if b.files_received_at else None])
     for r in data.not_booked:
-        rows.append([None, "未预约", "", r.unit.code, r.unit.name, r.administrator.name if r.administrator else "",
-                     r.administrator.phone if r.administrator else "", "已报送" if r.handover else "未报送", None])
+        rows.append([None, _("未预约"), "", r.unit.code, r.unit.name, r.administrator.name if r.administrator else "",
+                     r.administrator.phone if r.administrator else "", _("已报送") if r.handover else _("未报送"), None])
     record("export.visit_schedule", obj=round_, data={"rows": len(rows)})
-    body = build_xlsx("送审安排", ["日期", "时段", "地点", "机构代码", "单位", "注册管理员", "手机号码", "网上报送",
-                                "收到材料时间"], rows, title=f"{round_.title} 初审送审安排")
-    return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"初审送审安排-{round_.year}.xlsx")
+    # The district's own working list (not an official format): it follows the language of who downloads it.
+    body = build_xlsx(_("送审安排"), [_("日期"), _("时段"), _("地点"), _("机构代码"), _("单位"), _("注册管理员"),
+                                   _("手机号码"), _("网上报送"), _("收到材料时间")], rows,
+                      title=_("%(round)s 初审送审安排") % {"round": round_.title})
+    return attachment_response(HttpResponse(body, content_type=XLSX_TYPE),
+                               _("初审送审安排-%(year)s.xlsx") % {"year": round_.year})
 
 
 @login_required
@@ -143,7 +155,8 @@ def visit_generate(request, round_id: int):
     round_ = _round(request, round_id, "visit.manage")
     form = GenerateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "生成时段的设置有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _("生成时段的设置有误：%(errors)s")
+                       % {"errors": _("；").join(e for errs in form.errors.values() for e in errs)})
         return redirect("visit_schedule", round_id=round_id)
     d = form.cleaned_data
     try:
@@ -163,14 +176,15 @@ def visit_slot_add(request, round_id: int):
     round_ = _round(request, round_id, "visit.manage")
     form = SlotForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "增加时段的填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _("增加时段的填写有误：%(errors)s")
+                       % {"errors": _("；").join(e for errs in form.errors.values() for e in errs)})
         return redirect("visit_schedule", round_id=round_id)
     try:
         slot = services.slot_create(round_=round_, actor=request.user, **form.cleaned_data)
     except VisitError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已增加时段 {_slot_label(slot)}。")
+        messages.success(request, _("已增加时段 %(slot)s。") % {"slot": _slot_label(slot)})
     return redirect("visit_schedule", round_id=round_id)
 
 
@@ -186,7 +200,7 @@ def visit_slot_delete(request, round_id: int, slot_id: int):
     except VisitError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已删除时段 {_slot_label(slot)}。")
+        messages.success(request, _("已删除时段 %(slot)s。") % {"slot": _slot_label(slot)})
     return redirect("visit_schedule", round_id=round_id)
 
 
@@ -198,5 +212,5 @@ def visit_mark_received(request, round_id: int, booking_id: int):
     if booking is None:
         raise Http404
     services.booking_mark_received(booking=booking, actor=request.user)
-    messages.success(request, f"已登记收到{booking.unit.name}的材料。")
+    messages.success(request, _("已登记收到%(unit)s的材料。") % {"unit": booking.unit.name})
     return redirect(f"{reverse('visit_schedule', args=[round_id])}#day-{booking.slot.date:%Y%m%d}")
