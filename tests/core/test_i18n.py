@@ -227,6 +227,10 @@ PYTHON_ALLOWLIST = {
     "tqr/audit/chain.py": "hash-chain verification messages for the audit command (console)",
     "tqr/audit/checks.py": "system checks for operators (console)",
     "tqr/core/backup.py": "backup and restore for operators (console, manifest)",
+    "tqr/api/school.py": "OpenAPI summaries, tags, descriptions and examples are developer documentation; its error "
+                         "details and messages go through gettext",
+    "tqr/api/reviews.py": "OpenAPI summaries, tags, descriptions and examples are developer documentation; its error "
+                          "details and messages go through gettext",
 }
 
 # Modules that still show raw Chinese and must be marked (issue 11 follow-up): views' messages, form and service
@@ -248,19 +252,9 @@ PYTHON_PENDING: set[str] = {
     "tqr/api/lookup.py",  # 10
     "tqr/api/notifications.py",  # 8
     "tqr/api/openapi.py",  # 7
-    "tqr/api/reviews.py",  # 39
     "tqr/api/schemas.py",  # 12
-    "tqr/api/school.py",  # 25
     "tqr/api/visits.py",  # 16
-    "tqr/applications/apps.py",  # 1
     "tqr/applications/forms.py",  # 1
-    "tqr/applications/roster.py",  # 16
-    "tqr/applications/school.py",  # 13
-    "tqr/applications/school_views.py",  # 26
-    "tqr/applications/selectors.py",  # 35
-    "tqr/applications/services.py",  # 40
-    "tqr/applications/statistics.py",  # 2
-    "tqr/applications/tasks.py",  # 2
     "tqr/applications/views.py",  # 4
     "tqr/audit/apps.py",  # 1
     "tqr/audit/services.py",  # 2
@@ -296,10 +290,6 @@ PYTHON_PENDING: set[str] = {
     "tqr/notifications/reminders.py",  # 5
     "tqr/notifications/services.py",  # 2
     "tqr/notifications/views.py",  # 6
-    "tqr/reviews/apps.py",  # 1
-    "tqr/reviews/queue.py",  # 4
-    "tqr/reviews/services.py",  # 34
-    "tqr/reviews/views.py",  # 15
     "tqr/teachers/apps.py",  # 1
     "tqr/teachers/imports.py",  # 196
     "tqr/teachers/jobs.py",  # 3
