@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
@@ -185,7 +186,7 @@ def review_bulk_accept(request, round_id: int, body: IdsIn):
             summary="统计表（附件3）：各单位与合计")
 def review_statistics(request, round_id: int):
     round_ = _round(request, round_id)
-    units = sorted((u for u, _ in units_for_administrators(round_)), key=lambda u: u.code)
+    units = sorted((u for u, _admin in units_for_administrators(round_)), key=lambda u: u.code)
     stats = unit_statistics(round_, units)
     return {"units": [{"unit_id": u.pk, "code": u.code, "name": u.name, **stats[u.pk]} for u in units],
             "total": total_statistics(list(stats.values()))}
@@ -206,7 +207,7 @@ def _notice(round_) -> Notice | None:
             summary="公示")
 def notice(request, round_id: int):
     n = _notice(_round(request, round_id))
-    return notice_out(request, n) if n else Status(404, {"detail": "尚未设置公示"})
+    return notice_out(request, n) if n else Status(404, {"detail": _("尚未设置公示")})
 
 
 @router.put("/reviews/rounds/{round_id}/notice", response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
@@ -227,7 +228,7 @@ def _notice_step(request, round_id: int, step):
     round_ = _round(request, round_id, "round.review")
     n = _notice(round_)
     if n is None:
-        return Status(404, {"detail": "尚未设置公示"})
+        return Status(404, {"detail": _("尚未设置公示")})
     try:
         step(round_, n)
     except ValidationError as exc:
@@ -329,7 +330,7 @@ def handover_row(unit, h: HandOver | None) -> dict:
 def handovers(request, round_id: int):
     round_ = _round(request, round_id, "round.view_handovers")
     arrived = {h.unit_id: h for h in HandOver.objects.filter(round=round_)}
-    rows = sorted(((u, arrived.get(u.pk)) for u, _ in units_for_administrators(round_)),
+    rows = sorted(((u, arrived.get(u.pk)) for u, _admin in units_for_administrators(round_)),
                   key=lambda r: (r[1] is not None, r[0].code))
     return {"total": len(rows), "arrived": len(arrived), "rows": [handover_row(u, h) for u, h in rows]}
 
@@ -340,7 +341,7 @@ def handover_receive(request, round_id: int, handover_id: int):
     round_ = _round(request, round_id, "round.review")
     h = HandOver.objects.filter(round=round_, pk=handover_id).select_related("unit").first()
     if h is None:
-        return Status(404, {"detail": "该校尚未报送"})
+        return Status(404, {"detail": _("该校尚未报送")})
     h = school.handover_receive(handover=h, actor=request.user)
     return handover_row(h.unit, h)
 
@@ -391,7 +392,7 @@ def _throttled(request, response: HttpResponse, kind: str, limit: tuple[int, int
     if allow(f"{kind}:{client_ip(request)}", limit=limit[0], seconds=limit[1]):
         return None
     response["Retry-After"] = str(limit[1])
-    return Status(429, {"detail": "访问过于频繁，请稍后再试"})
+    return Status(429, {"detail": _("访问过于频繁，请稍后再试")})
 
 
 @router.get("/public/notices/{slug}", auth=None, tags=["公示（公开）"],
@@ -405,9 +406,9 @@ def public_notice(request, response: HttpResponse, slug: str, q: str = "", limit
         return throttled
     n = _public_notice(slug)
     if n is None:
-        return Status(404, {"detail": "公示不存在"})
+        return Status(404, {"detail": _("公示不存在")})
     if timezone.localdate() > n.end_date:
-        return Status(410, {"detail": "公示已结束"})
+        return Status(410, {"detail": _("公示已结束")})
     entries = n.entries.all()
     if q := q.strip()[:20]:
         entries = entries.filter(Q(name__contains=q) | Q(unit__contains=q))
@@ -427,7 +428,7 @@ def public_objection(request, response: HttpResponse, slug: str, body: Objection
         return throttled
     n = _public_notice(slug)
     if n is None:
-        return Status(404, {"detail": "公示不存在"})
+        return Status(404, {"detail": _("公示不存在")})
     entry = n.entries.filter(number=body.entry).first() if 0 < body.entry < 2**31 else None
     name, contact, content = body.name.strip(), body.contact.strip(), body.content.strip()
     problems = services.objection_problems(entry=entry, name=name, contact=contact, content=content)

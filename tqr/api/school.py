@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
@@ -150,8 +151,10 @@ def check_out(app, user) -> dict:
 
 @router.get("/school/rounds/{round_id}/roster", response={200: RosterOut, 403: ErrorOut, 404: ErrorOut},
             summary="本校名单（与页面相同的筛选 show、搜索 q、排序 sort；limit/offset 分页）",
-            description="show：" + "、".join(f"{k}={v}" for k, v in FILTERS.items()) + "（默认 due，与页面相同）。"
-                        "sort：" + "、".join(f"{k}={v}" for k, v in ROSTER_SORTS.items()) + "。")
+            # API documentation (Chinese); the labels are FILTERS' and ROSTER_SORTS' msgids, not forced at import.
+            description="show：all=全部、due=本年度应注册、not_applied=应注册未提交、submitted=待现场确认、returned=已退回、"
+                        "confirmed=已确认、abandoned=视为放弃、out=不在注册范围（默认 due，与页面相同）。"
+                        "sort：name=姓名、state=状态、submitted=提交时间。")
 def school_roster(request, round_id: int, show: str = "due", q: str = "", sort: str = "name", limit: int = 100,
                   offset: int = 0):
     round_ = _school_round(request, round_id)
@@ -170,7 +173,7 @@ def school_roster(request, round_id: int, show: str = "due", q: str = "", sort: 
              summary="提醒应注册未提交的教师（同一人一天内不重复）")
 def school_remind(request, round_id: int, body: RemindIn):
     round_ = _school_round(request, round_id)
-    rows, _ = roster(round_, request.user.organisation, key="not_applied")
+    rows, _counts = roster(round_, request.user.organisation, key="not_applied")
     chosen = [r.teacher for r in rows if not body.teachers or r.teacher.pk in body.teachers]
     sent, skipped = school.send_reminders(round_=round_, teachers=chosen, actor=request.user)
     return {"sent": sent, "skipped": skipped}
@@ -234,7 +237,7 @@ def school_bulk_confirm(request, round_id: int, body: BulkIn):
     results = school.bulk_transition(applications=apps, action="confirm", actor=request.user)
     found = {r.application.pk for r in results}
     return [{"application_id": r.application.pk, "number": r.application.number, "ok": r.ok, "message": r.message}
-            for r in results] + [{"application_id": i, "number": "", "ok": False, "message": "不存在或不在本校范围"}
+            for r in results] + [{"application_id": i, "number": "", "ok": False, "message": _("不存在或不在本校范围")}
                                  for i in body.applications[:500] if i not in found]
 
 
@@ -247,10 +250,10 @@ def school_proofs(request, round_id: int):
     round_ = _school_round(request, round_id)
     unit = request.user.organisation
     if not school_proof_applications(round_.pk, unit.pk).exists():
-        return Status(400, {"detail": "本校还没有已提交或已确认的申请"})
-    job = job_start(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
-                    params={"round": round_.pk, "unit": unit.pk},
-                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")
+        return Status(400, {"detail": _("本校还没有已提交或已确认的申请")})
+    job = job_start(kind="school_proofs", label=_("%(unit)s 考核鉴定表（批量）") % {"unit": unit.display_name},
+                    owner=request.user, params={"round": round_.pk, "unit": unit.pk},
+                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")  # i18n: data (the official form's name)
     return Status(202, job_out(job))
 
 
@@ -267,7 +270,7 @@ def _own_job(request, job_id: str) -> Job | None:
 @router.get("/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, summary="后台任务进度")
 def job(request, job_id: str):
     found = _own_job(request, job_id)
-    return job_out(found) if found else Status(404, {"detail": "任务不存在"})
+    return job_out(found) if found else Status(404, {"detail": _("任务不存在")})
 
 
 @router.post("/jobs/{job_id}/retry", response={202: JobOut, 404: ErrorOut, 409: ErrorOut}, url_name="job_retry",
@@ -277,9 +280,9 @@ def job_retry(request, job_id: str):
 
     found = _own_job(request, job_id)
     if found is None:
-        return Status(404, {"detail": "任务不存在"})
+        return Status(404, {"detail": _("任务不存在")})
     if not job_retry_service(job=found, actor=request.user):
-        return Status(409, {"detail": "只有失败的任务可以重试"})
+        return Status(409, {"detail": _("只有失败的任务可以重试")})
     found.refresh_from_db()
     return Status(202, job_out(found))
 

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tqr.applications.models import Application
 from tqr.campaigns.models import Round, TeacherEvaluation
@@ -17,16 +19,16 @@ from tqr.rules.flow import STATE_LABELS, State
 from tqr.teachers.models import PostLevel, TeacherProfile
 
 FILTERS: dict[str, str] = {
-    "all": "全部",
-    "due": "本年度应注册",
-    "not_applied": "应注册未提交",
-    "submitted": "待现场确认",
-    "returned": "已退回",
-    "confirmed": "已确认",
-    "abandoned": "视为放弃",
-    "out": "不在注册范围",
+    "all": gettext_lazy("全部"),
+    "due": gettext_lazy("本年度应注册"),
+    "not_applied": gettext_lazy("应注册未提交"),
+    "submitted": gettext_lazy("待现场确认"),
+    "returned": gettext_lazy("已退回"),
+    "confirmed": gettext_lazy("已确认"),
+    "abandoned": gettext_lazy("视为放弃"),
+    "out": gettext_lazy("不在注册范围"),
 }
-SORTS = {"name": "姓名", "state": "状态", "submitted": "提交时间"}
+SORTS = {"name": gettext_lazy("姓名"), "state": gettext_lazy("状态"), "submitted": gettext_lazy("提交时间")}
 STATE_FILTERS = frozenset(FILTERS) - {"all", "due", "not_applied", "out"}  # the filters that are a state
 
 
@@ -68,13 +70,13 @@ class RosterRow:
     @property
     def scope_text(self) -> str:
         if self.evaluation is None:
-            return "未评估"
+            return _("未评估")
         if not self.evaluation.valid:
-            return "信息有误"
+            return _("信息有误")
         if self.due:
-            return "应注册"
+            return _("应注册")
         reason = SCOPE_REASONS.get(self.evaluation.scope_reason)
-        return reason.title if reason else "不在范围"
+        return reason.title if reason else _("不在范围")
 
     @property
     def kind_label(self) -> str:
@@ -90,7 +92,7 @@ class RosterRow:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[State(self.application.state)] if self.application else "未报名"
+        return STATE_LABELS[State(self.application.state)] if self.application else _("未报名")
 
     def tabs(self) -> list[str]:
         """The roster's filters (FILTERS) that show this row."""

@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from tqr.applications import services
 from tqr.applications.models import Application, HandOver, Reminder
-from tqr.applications.services import ApplicationError
+from tqr.applications.services import ApplicationError, in_system_language, lazy_text
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
 from tqr.rules.flow import State
@@ -45,12 +48,14 @@ def _text(field: str, value) -> str:
     from tqr.teachers.models import Interruption
 
     if value is None or value == "" or value == []:
-        return "（无）"
+        return _("（无）")
     if field.startswith("assessment:"):
         return GRADE_LABELS.get(value, value)
     if field == "interruptions":
         approvals = dict(Interruption.Approved.choices)
-        return "；".join(f"{i['start']}—{i['end']} {approvals.get(i.get('approved') or '', '未经批准')}" for i in value)
+        return "；".join(_("%(start)s—%(end)s %(approval)s") % {
+            "start": i["start"], "end": i["end"], "approval": approvals.get(i.get("approved") or "", _("未经批准"))}
+            for i in value)
     return str(value)
 
 
@@ -76,13 +81,13 @@ def differences(app: Application) -> list[Difference]:
     for y in years:
         t, s = app.assessments.get(y, ""), school["assessments"].get(y, "")
         if t != s:
-            found.append(Difference(f"assessment:{y}", f"{y}年度考核", t, s))
+            found.append(Difference(f"assessment:{y}", _("%(year)s年度考核") % {"year": y}, t, s))
     if (app.training_hours or 0) != school["training_hours"]:
-        found.append(Difference("training_hours", "培训学时", app.training_hours, school["training_hours"]))
+        found.append(Difference("training_hours", _("培训学时"), app.training_hours, school["training_hours"]))
     mine = sorted(({"start": i["start"], "end": i["end"], "approved": i.get("approved") or ""}
                    for i in app.interruptions), key=lambda i: i["start"])
     if mine != school["interruptions"]:
-        found.append(Difference("interruptions", "中断教学", mine, school["interruptions"]))
+        found.append(Difference("interruptions", _("中断教学"), mine, school["interruptions"]))
     return found
 
 
@@ -129,9 +134,11 @@ def apply_check(app: Application, *, checklist: dict[str, bool], note: str, choi
     changes for the history. `application_check` calls it on the locked row; the demo's batched round on
     preloaded rows."""
     if services.actor_kind(actor, app) != services.Actor.SCHOOL:
-        raise ApplicationError("只有该申请现场确认点的注册管理员可以核验材料", code="wrong_actor", status=403)
+        raise ApplicationError(gettext_lazy("只有该申请现场确认点的注册管理员可以核验材料"), code="wrong_actor",
+                               status=403)
     if app.state not in (State.SUBMITTED,):
-        raise ApplicationError(f"申请当前状态为「{app.state_label}」，不能核验材料", code="wrong_state")
+        raise ApplicationError(lazy_text(gettext_lazy("申请当前状态为「%(state)s」，不能核验材料"),
+                                         {"state": gettext_lazy(app.state_label)}), code="wrong_state")
     before = {"checklist": app.checklist, "note": app.school_note, "facts": app.confirmed_facts}
     app.checklist = {str(n): bool(checklist.get(str(n))) for n in required_items(app)}
     app.school_note = note.strip()
@@ -151,7 +158,8 @@ def apply_check(app: Application, *, checklist: dict[str, bool], note: str, choi
 class ItemResult:
     application: Application
     ok: bool
-    message: str
+    message: str  # in the user's language
+    logged: str = ""  # the same in the system's language, for the batch's audit row
 
 
 def bulk_transition(*, applications, action: str, actor, note: str = "") -> list[ItemResult]:
@@ -163,11 +171,12 @@ def bulk_transition(*, applications, action: str, actor, note: str = "") -> list
     for app in applications:
         try:
             services.application_transition(application=app, action=action, actor=actor, note=note)
-            results.append(ItemResult(app, True, "完成"))
+            done = gettext_lazy("完成")
+            results.append(ItemResult(app, True, str(done), in_system_language(done)))
         except ApplicationError as exc:
-            results.append(ItemResult(app, False, exc.message))
+            results.append(ItemResult(app, False, exc.message, in_system_language(exc.text)))
     record(f"application.bulk_{action}", actor=actor, data={
-        "items": [{"id": r.application.pk, "number": r.application.number, "ok": r.ok, "message": r.message}
+        "items": [{"id": r.application.pk, "number": r.application.number, "ok": r.ok, "message": r.logged}
                   for r in results],
         "ok": sum(r.ok for r in results), "failed": sum(not r.ok for r in results),
     })
@@ -231,6 +240,9 @@ def process_deadlines(*, now: datetime | None = None) -> dict:
     Idempotent: a second run finds nothing left to do. Returns counts per round."""
     now = now or timezone.now()
     done: dict[str, int] = {}
+    # Kept in the application's history for everyone to read: said in the system's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("逾期未进行现场确认，视为自动放弃此次教师资格注册（黔江教办〔2023〕155号 三（三））")
     for round_ in Round.objects.prefetch_related("phase_windows"):
         closes = confirmation_closes_at(round_)
         if closes is None or now < closes:
@@ -240,8 +252,7 @@ def process_deadlines(*, now: datetime | None = None) -> dict:
         for app in pending:
             try:
                 services.application_transition(
-                    application=app, action="abandon", actor=None, day=timezone.localtime(now).date(),
-                    note="逾期未进行现场确认，视为自动放弃此次教师资格注册（黔江教办〔2023〕155号 三（三））")
+                    application=app, action="abandon", actor=None, day=timezone.localtime(now).date(), note=note)
             except ApplicationError:
                 continue  # changed meanwhile (e.g. confirmed a moment ago): nothing to do
             done[round_.title] = done.get(round_.title, 0) + 1
@@ -272,10 +283,12 @@ def time_left(round_: Round, now: datetime | None = None) -> dict | None:
 @transaction.atomic
 def handover_submit(*, round_: Round, unit, statistics: dict, filled_by: str, phone: str, actor) -> HandOver:
     if HandOver.objects.filter(round=round_, unit=unit).exists():
-        raise ApplicationError("本校已报送，不能重复报送", code="already")
+        raise ApplicationError(gettext_lazy("本校已报送，不能重复报送"), code="already")
     open_items = Application.objects.filter(round=round_, confirmation_point=unit, state=State.SUBMITTED).count()
     if open_items:
-        raise ApplicationError(f"还有 {open_items} 份申请尚未确认或退回，请处理后再报送", code="open_items")
+        raise ApplicationError(lazy_text(ngettext_lazy("还有 %(count)s 份申请尚未确认或退回，请处理后再报送",
+                                                       "还有 %(count)s 份申请尚未确认或退回，请处理后再报送", "count"),
+                                         {"count": open_items}), code="open_items")
     handover = HandOver.objects.create(round=round_, unit=unit, submitted_by=actor, statistics=statistics,
                                        filled_by=filled_by, phone=phone)
     record("handover.submit", actor=actor, obj=handover, data={"unit": unit.code})

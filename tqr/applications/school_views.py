@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications, visible_rounds
@@ -50,12 +52,17 @@ def school_roster(request, round_id: int):
     rows, counts = roster(round_, unit, key=key, q=q, sort=sort)
     if request.GET.get("format") == "xlsx":
         record("export.roster", obj=round_, data={"rows": len(rows), "show": key})
-        body = build_xlsx("本校名单", ["姓名", "身份证号码", "学段", "学科", "本年度", "注册类型", "规则建议", "申请状态", "提交时间"], (
+        # The school's own working list (not an official format): in the user's language.
+        headings = [_("姓名"), _("身份证号码"), _("学段"), _("学科"), _("本年度"), _("注册类型"), _("规则建议"), _("申请状态"),
+                    _("提交时间")]
+        body = build_xlsx(_("本校名单"), headings, (
             [r.teacher.name, r.teacher.id_masked, r.teacher.post_level_label, r.teacher.subject, r.scope_text,
              r.kind_label, r.proposal_label, r.state_label,
              timezone.localtime(r.application.submitted_at) if r.application and r.application.submitted_at else None]
-            for r in rows), title=f"{unit.name} {round_.title} 名单（{FILTERS[key]}）")
-        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE), f"本校名单-{round_.year}.xlsx")
+            for r in rows), title=_("%(unit)s %(round)s 名单（%(filter)s）") % {
+                "unit": unit.name, "round": round_.title, "filter": FILTERS[key]})
+        return attachment_response(HttpResponse(body, content_type=XLSX_TYPE),
+                                   _("本校名单-%(year)s.xlsx") % {"year": round_.year})
     return render(request, "school/roster.html", {
         "round": round_, "unit": unit, "rows": _roster_lines(rows, unit), "show": key,
         "tabs": [(k, label, counts[k]) for k, label in FILTERS.items()],
@@ -89,11 +96,15 @@ def _roster_lines(rows, unit) -> list[dict]:
 @require_POST
 def school_remind(request, round_id: int):
     round_ = _round_for_school(request, round_id)
-    rows, _ = roster(round_, request.user.organisation, key="not_applied")
+    rows, _counts = roster(round_, request.user.organisation, key="not_applied")
     chosen = set(request.POST.getlist("teacher"))
     teachers = [r.teacher for r in rows if not chosen or str(r.teacher.pk) in chosen]
     sent, skipped = school.send_reminders(round_=round_, teachers=teachers, actor=request.user)
-    messages.success(request, f"已发送提醒邮件 {sent} 封" + (f"；{skipped} 人一天内已提醒过或没有邮箱，未重复发送" if skipped else "") + "。")
+    if skipped:
+        messages.success(request, _("已发送提醒邮件 %(sent)s 封；%(skipped)s 人一天内已提醒过或没有邮箱，未重复发送。")
+                         % {"sent": sent, "skipped": skipped})
+    else:
+        messages.success(request, ngettext("已发送提醒邮件 %(sent)s 封。", "已发送提醒邮件 %(sent)s 封。", sent) % {"sent": sent})
     return redirect("school_roster", round_id=round_id)
 
 
@@ -113,7 +124,7 @@ def school_application(request, application_id: int):
         else:
             if request.POST.get("then") == "confirm":
                 return _do(request, app, "confirm")
-            messages.success(request, "核验情况已保存。")
+            messages.success(request, _("核验情况已保存。"))
         return redirect("school_application", application_id=app.pk)
     day = today()
     evaluation = app.evaluation or {}
@@ -139,8 +150,8 @@ def _do(request, app: Application, action: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, {"confirm": "已确认。", "return": "已退回，教师会收到邮件。",
-                                   "undo_confirm": "已撤销确认。"}[action])
+        messages.success(request, {"confirm": _("已确认。"), "return": _("已退回，教师会收到邮件。"),
+                                   "undo_confirm": _("已撤销确认。")}[action])
     return redirect("school_application", application_id=app.pk)
 
 
@@ -203,7 +214,7 @@ def school_handover(request, round_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已报送区继教中心。")
+            messages.success(request, _("已报送区继教中心。"))
         return redirect("school_handover", round_id=round_id)
     return render(request, "school/handover.html", {"round": round_, "unit": unit, "stats": stats,
                                                     "stat_rows": [(unit.name, stats)], "handover": handover})
@@ -218,7 +229,7 @@ def district_handovers(request, round_id: int):
     from tqr.campaigns.selectors import units_for_administrators
 
     arrived = {h.unit_id: h for h in HandOver.objects.filter(round=round_).select_related("submitted_by")}
-    rows = [(u, arrived.get(u.pk)) for u, _ in units_for_administrators(round_)]
+    rows = [(u, arrived.get(u.pk)) for u, _admin in units_for_administrators(round_)]
     rows.sort(key=lambda r: (r[1] is not None, r[0].code))
     return render(request, "school/handovers.html", {"round": round_, "rows": rows,
                                                      "arrived": len(arrived), "total": len(rows)})
@@ -233,7 +244,7 @@ def district_handover_receive(request, round_id: int, handover_id: int):
     if handover is None:
         raise Http404
     school.handover_receive(handover=handover, actor=request.user)
-    messages.success(request, f"已登记收到{handover.unit.name}的材料。")
+    messages.success(request, _("已登记收到%(unit)s的材料。") % {"unit": handover.unit.name})
     return redirect("district_handovers", round_id=round_id)
 
 
@@ -247,11 +258,11 @@ def school_proofs(request, round_id: int):
     round_ = _round_for_school(request, round_id)
     unit = request.user.organisation
     if not school_proof_applications(round_.pk, unit.pk).exists():
-        messages.error(request, "本校还没有已提交或已确认的申请，暂无可出具的考核鉴定表。")
+        messages.error(request, _("本校还没有已提交或已确认的申请，暂无可出具的考核鉴定表。"))
         return redirect("school_roster", round_id=round_id)
-    job = job_start(kind="school_proofs", label=f"{unit.display_name} 考核鉴定表（批量）", owner=request.user,
-                    params={"round": round_.pk, "unit": unit.pk},
-                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")
+    job = job_start(kind="school_proofs", label=_("%(unit)s 考核鉴定表（批量）") % {"unit": unit.display_name},
+                    owner=request.user, params={"round": round_.pk, "unit": unit.pk},
+                    filename=f"考核鉴定表-{unit.display_name}-{round_.year}.pdf")  # i18n: data (the official form's name)
     return redirect("job_detail", job_id=job.pk)
 
 
@@ -265,4 +276,5 @@ def school_proof_pdf(request, application_id: int):
     app = _application_for_school(request, application_id)
     record("application.assessment_form_pdf", obj=app)
     return attachment_response(HttpResponse(build_assessment_form(assessment_form_data(app)),
-                                            content_type="application/pdf"), f"考核鉴定表-{app.name}-{app.number}.pdf")
+                                            content_type="application/pdf"),
+                               f"考核鉴定表-{app.name}-{app.number}.pdf")  # i18n: data (the official form's name)

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tqr.accounts.models import Role
 from tqr.applications.models import Application, ApplicationEvent
@@ -37,13 +41,38 @@ EDITABLE_FIELDS = frozenset(f for fields in STEP_FIELDS.values() for f in fields
 SECRET_FIELDS = {"id_number"}  # shown masked in the history
 
 
+def _interpolate(text, params: dict) -> str:
+    return text % params  # a gettext_lazy text, or an ngettext_lazy one whose number is a key of params
+
+
+# gettext_lazy("…%(n)s…") % {...} is translated at once; lazy_text(gettext_lazy("…%(n)s…"), {...}) waits until the
+# text is read, so that the same refusal is shown in the user's language and kept in the audit log in the system's.
+lazy_text = lazy(_interpolate, str)
+
+
+def in_system_language(text) -> str:
+    """`text` (a lazy translation) said in the system's language (settings.LANGUAGE_CODE), whatever the acting
+    user chose: for what is stored for others to read later (audit rows, the application's history)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 class ApplicationError(Exception):
-    """A refused write. `status` is what the API answers (403 not allowed, 409 conflict or wrong state)."""
+    """A refused write. `status` is what the API answers (403 not allowed, 409 conflict or wrong state).
 
-    def __init__(self, message: str, *, code: str = "refused", status: int = 409):
+    `message` is said in the active language when it is read: raise with a lazy text (gettext_lazy, lazy_text) so
+    that a batch can show it to the user and log it in the system's language (`text`)."""
+
+    def __init__(self, message, *, code: str = "refused", status: int = 409):
         super().__init__(message)
-        self.message, self.code, self.status = message, code, status
+        self.text, self.code, self.status = message, code, status
 
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def today() -> date:
@@ -142,7 +171,7 @@ def _locked(application: Application, version: int | None) -> Application:
            .select_related("round", "round__district", "teacher").prefetch_related("round__phase_windows")
            .get(pk=application.pk))
     if version is not None and app.version != version:
-        raise ApplicationError("申请已在别处被修改（可能是学校刚刚处理了它），请刷新页面后再操作。",
+        raise ApplicationError(gettext_lazy("申请已在别处被修改（可能是学校刚刚处理了它），请刷新页面后再操作。"),
                                code="stale", status=409)
     return app
 
@@ -188,7 +217,7 @@ def apply_edit(app: Application, *, data: dict, actor, step: int | None = None, 
     Raises ApplicationError on a refusal. `_save` calls it on the locked row; the demo's batched round on
     preloaded rows."""
     if actor_kind(actor, app) != Actor.TEACHER:
-        raise ApplicationError("只有申请人本人可以修改申请", code="wrong_actor", status=403)
+        raise ApplicationError(gettext_lazy("只有申请人本人可以修改申请"), code="wrong_actor", status=403)
     refusal = flow.can_edit(State(app.state), app.round.windows(), today())
     if refusal is not None:
         raise ApplicationError(refusal.message, code=refusal.code, status=409)
@@ -224,7 +253,7 @@ def application_set_photo(*, application: Application, upload: bytes, actor, cro
 def _set_photo(*, application: Application, jpeg: bytes, actor, version: int | None) -> Application:
     app = _locked(application, version)
     if actor_kind(actor, app) != Actor.TEACHER:
-        raise ApplicationError("只有申请人本人可以上传照片", code="wrong_actor", status=403)
+        raise ApplicationError(gettext_lazy("只有申请人本人可以上传照片"), code="wrong_actor", status=403)
     refusal = flow.can_edit(State(app.state), app.round.windows(), today())
     if refusal is not None:
         raise ApplicationError(refusal.message, code=refusal.code, status=409)
@@ -240,29 +269,31 @@ def _set_photo(*, application: Application, jpeg: bytes, actor, version: int | N
 
 
 def missing_items(app: Application) -> list[str]:
-    """What the teacher still has to do before submitting, in Chinese, in wizard order."""
+    """What the teacher still has to do before submitting, in the user's language, in wizard order."""
     missing = []
     if app.terms_accepted_at is None:
-        missing.append("阅读并同意承诺事项（第2步）")
-    for field, label in (("id_number", "身份证号码"), ("certificate_number", "教师资格证书号码")):
+        missing.append(_("阅读并同意承诺事项（第2步）"))
+    for field, label in (("id_number", gettext_lazy("身份证号码")), ("certificate_number", gettext_lazy("教师资格证书号码"))):
         if not getattr(app, field):
-            missing.append(f"填写{label}（第3步）")
-    for field, label in (("name", "姓名"), ("gender", "性别"), ("ethnicity", "民族"), ("cert_type", "资格种类"),
-                         ("cert_subject", "证书任教学科"), ("certifying_body", "认定机构"),
-                         ("cert_issue_date", "证书签发日期"), ("registration_body", "注册机构"),
-                         ("confirmation_point", "现场确认点")):
+            missing.append(_("填写%(field)s（第3步）") % {"field": label})
+    for field, label in (("name", gettext_lazy("姓名")), ("gender", gettext_lazy("性别")),
+                         ("ethnicity", gettext_lazy("民族")), ("cert_type", gettext_lazy("资格种类")),
+                         ("cert_subject", gettext_lazy("证书任教学科")), ("certifying_body", gettext_lazy("认定机构")),
+                         ("cert_issue_date", gettext_lazy("证书签发日期")), ("registration_body", gettext_lazy("注册机构")),
+                         ("confirmation_point", gettext_lazy("现场确认点"))):
         if not getattr(app, field) and not getattr(app, f"{field}_id", None):
-            missing.append(f"填写{label}（第4步）")
-    for field, label in (("unit", "任教学校"), ("post_level", "任教学段"), ("subject", "任教学科"),
-                         ("hire_date", "参加工作时间"), ("phone", "联系电话")):
+            missing.append(_("填写%(field)s（第4步）") % {"field": label})
+    for field, label in (("unit", gettext_lazy("任教学校")), ("post_level", gettext_lazy("任教学段")),
+                         ("subject", gettext_lazy("任教学科")), ("hire_date", gettext_lazy("参加工作时间")),
+                         ("phone", gettext_lazy("联系电话"))):
         if not getattr(app, field) and not getattr(app, f"{field}_id", None):
-            missing.append(f"填写{label}（第6步）")
+            missing.append(_("填写%(field)s（第6步）") % {"field": label})
     if app.training_hours is None:
-        missing.append("填写培训学时（第6步）")
+        missing.append(_("填写培训学时（第6步）"))
     if not app.photo:
-        missing.append("上传照片（第6步）")
+        missing.append(_("上传照片（第6步）"))
     if app.teacher.user and app.teacher.user.email_verified_at is None:
-        missing.append("验证电子邮箱（点击注册邮件中的链接）")
+        missing.append(_("验证电子邮箱（点击注册邮件中的链接）"))
     return missing
 
 
@@ -357,14 +388,14 @@ def apply_action(app: Application, *, action: str, actor, note: str = "", day: d
     kind = actor_kind(actor, app)
     before = State(app.state)
     if kind is None:
-        raise ApplicationError("您无权处理该申请", code="wrong_actor", status=403)
+        raise ApplicationError(gettext_lazy("您无权处理该申请"), code="wrong_actor", status=403)
     refusal = flow.check(action, before, kind, app.round.windows(), day or today())
     if refusal is None and action in ("submit", "resubmit"):
         missing = missing_items(app)
         if missing:
-            refusal = flow.Refusal("incomplete", "还有以下内容未完成：" + "；".join(missing))
+            refusal = flow.Refusal("incomplete", _("还有以下内容未完成：%(items)s") % {"items": "；".join(missing)})
     if refusal is None and action == "return" and not note.strip():
-        refusal = flow.Refusal("reason_required", "退回时必须填写原因，并一次性告知需要补正的全部内容")
+        refusal = flow.Refusal("reason_required", gettext_lazy("退回时必须填写原因，并一次性告知需要补正的全部内容"))
     if refusal is None and action in CONCLUDING:
         refusal = _conclusion_refusal(conclusion, note)
     if refusal is None and action == "confirm":
@@ -372,7 +403,8 @@ def apply_action(app: Application, *, action: str, actor, note: str = "", day: d
 
         missing = unchecked_items(app)
         if missing:
-            refusal = flow.Refusal("checklist", "材料核验未完成：第" + "、".join(map(str, missing)) + "项尚未勾选")
+            refusal = flow.Refusal("checklist", lazy_text(gettext_lazy("材料核验未完成：第%(items)s项尚未勾选"),
+                                                          {"items": "、".join(map(str, missing))}))
     if refusal is not None:
         raise ApplicationError(refusal.message, code=refusal.code, status=403 if refusal.code == "wrong_actor" else 409)
     app.state = flow.BY_ACTION[action].target
@@ -402,15 +434,17 @@ def apply_action(app: Application, *, action: str, actor, note: str = "", day: d
 
 
 CONCLUDING = {"review", "revise", "objection_revise", "city_resubmit"}
-CONCLUSION_LABELS = {"qualified": "合格", "deferred": "暂缓注册", "unqualified": "不合格"}
+CONCLUSION_LABELS = {"qualified": gettext_lazy("合格"), "deferred": gettext_lazy("暂缓注册"),
+                     "unqualified": gettext_lazy("不合格")}
 
 
 def _conclusion_refusal(conclusion: str | None, reason: str) -> flow.Refusal | None:
     """合格 needs nothing more; 暂缓注册 and 不合格 need the reason (kept with the conclusion)."""
     if conclusion not in CONCLUSION_LABELS:
-        return flow.Refusal("conclusion_required", "请选择初审结论：合格、暂缓注册或不合格")
+        return flow.Refusal("conclusion_required", gettext_lazy("请选择初审结论：合格、暂缓注册或不合格"))
     if conclusion != "qualified" and not reason.strip():
-        return flow.Refusal("reason_required", f"结论为“{CONCLUSION_LABELS[conclusion]}”时必须填写理由")
+        return flow.Refusal("reason_required", lazy_text(gettext_lazy("结论为“%(conclusion)s”时必须填写理由"),
+                                                         {"conclusion": CONCLUSION_LABELS[conclusion]}))
     return None
 
 

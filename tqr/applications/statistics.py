@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.utils.translation import gettext_noop
 
 from tqr.applications.models import Application
 from tqr.campaigns.models import Round, TeacherEvaluation
@@ -53,7 +54,9 @@ def unit_statistics(round_: Round, units) -> dict[int, dict]:
     for unit_id, name, draft_id in (evaluations.filter(~Exists(applied)).annotate(draft=draft).order_by("pk")
                                     .values_list("register_at_id", "teacher__name", "draft__id")):
         rows[unit_id]["not_applied"] += 1
-        not_applied[unit_id].append({"name": name, "reason": "未报名" if draft_id is None else "未提交申请"})
+        # Chinese in the official 统计表 (and in the hand-over's stored statistics); a page shows it translated.
+        reason = gettext_noop("未报名") if draft_id is None else gettext_noop("未提交申请")
+        not_applied[unit_id].append({"name": name, "reason": reason})
 
     # The round's applications counted by everything the table shows. Filtering units and states here, in
     # Python over a few hundred groups, rather than in SQL: on PostgreSQL the IN lists on the index's second

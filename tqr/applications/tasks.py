@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from tqr.applications.documents import assessment_form_data
@@ -40,4 +44,7 @@ def deadlines(now: datetime) -> str:
     from tqr.applications.school import process_deadlines
 
     done = process_deadlines(now=now)
-    return "；".join(f"{title}：{count} 份视为自动放弃" for title, count in done.items()) or "没有需要处理的截止事项"
+    # Kept in the schedule's log for the operators: said in the system's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(ngettext("%(round)s：%(count)s 份视为自动放弃", "%(round)s：%(count)s 份视为自动放弃", count)
+                        % {"round": title, "count": count} for title, count in done.items()) or _("没有需要处理的截止事项")

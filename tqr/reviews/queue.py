@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.json import KT
+from django.utils.translation import gettext_lazy as _
 
 from tqr.accounts.models import Organisation
 from tqr.accounts.permissions import visible_applications
@@ -18,7 +19,7 @@ from tqr.rules.flow import State
 QUEUE_STATES = (State.CONFIRMED, State.REVIEWED, State.PUBLISHED, State.REPORTED, State.CITY_RETURNED, State.FINAL)
 REVIEWED_STATES = (State.REVIEWED, State.PUBLISHED, State.REPORTED, State.CITY_RETURNED, State.FINAL)
 
-PROPOSALS = {"qualified": "合格", "deferred": "暂缓注册", "unqualified": "不合格", "needs_review": "需人工审核"}
+PROPOSALS = {"qualified": _("合格"), "deferred": _("暂缓注册"), "unqualified": _("不合格"), "needs_review": _("需人工审核")}
 SORTS = {"unit": ("confirmation_point__code", "name"), "name": ("name",), "proposal": ("proposal", "name"),
          "reviewed": ("-reviewed_at", "name"), "confirmed": ("confirmed_at", "id")}
 

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tqr.accounts.models import Organisation
@@ -47,7 +49,9 @@ def review_queue(request, round_id: int):
         total = qs.count()
         if total > settings.TQR_EXPORT_SYNC_ROWS:  # too long for a request: the job page shows the progress
             filters = {k: v for k, v in request.GET.items() if k not in ("format", "page")}
-            job = job_start(kind="review_queue_xlsx", label=f"{round_.title} 初审名单（{total} 条）",
+            label = ngettext("%(round)s 初审名单（%(count)s 条）", "%(round)s 初审名单（%(count)s 条）", total) % {
+                "round": round_.title, "count": total}
+            job = job_start(kind="review_queue_xlsx", label=label,
                             owner=request.user, params={"round": round_.pk, "filters": filters},
                             filename=exports.filename(round_))
             return redirect("job_detail", job_id=job.pk)
@@ -120,7 +124,7 @@ def review_application(request, application_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "初审结论已记录。")
+            messages.success(request, _("初审结论已记录。"))
             nxt = request.POST.get("next_id", "")
             if nxt.isdigit():
                 return redirect("review_application", application_id=int(nxt))
@@ -142,7 +146,7 @@ def review_application(request, application_id: int):
 def review_statistics(request, round_id: int):
     """附件3 for the district: a row per unit, then the totals; page, Excel and PDF with the sign-off."""
     round_ = _round(request, round_id)
-    units = [u for u, _ in units_for_administrators(round_)]
+    units = [u for u, _admin in units_for_administrators(round_)]
     units.sort(key=lambda u: u.code)
     stats = unit_statistics(round_, units)
     rows = [(u, stats[u.pk]) for u in units]
@@ -154,7 +158,7 @@ def review_statistics(request, round_id: int):
                                                        phone=request.user.phone)
         record(f"export.district_statistics_{fmt}", obj=round_)
         return attachment_response(HttpResponse(body, content_type=content_type), name)
-    total = total_statistics([s for _, s in rows])
+    total = total_statistics([s for _unit, s in rows])
     return render(request, "reviews/statistics.html", {"round": round_, "stat_rows": [(u.name, s) for u, s in rows],
                                                        "total": total})
 
@@ -176,7 +180,7 @@ def notice_manage(request, round_id: int):
             start = date.fromisoformat(request.POST.get("start_date", ""))
             workdays = int(request.POST.get("workdays", "0"))
         except ValueError:
-            errors.append("请填写公示开始日期和公示期（工作日数）")
+            errors.append(_("请填写公示开始日期和公示期（工作日数）"))
         else:
             try:
                 notice = services.notice_save(
@@ -187,7 +191,10 @@ def notice_manage(request, round_id: int):
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
-                messages.success(request, f"公示设置已保存：{notice.start_date}至{notice.end_date}，共{notice.workdays}个工作日。")
+                messages.success(request, ngettext(
+                    "公示设置已保存：%(start)s至%(end)s，共%(count)s个工作日。",
+                    "公示设置已保存：%(start)s至%(end)s，共%(count)s个工作日。", notice.workdays) % {
+                    "start": notice.start_date, "end": notice.end_date, "count": notice.workdays})
                 return redirect("notice_manage", round_id=round_id)
     return render(request, "reviews/notice.html", {
         "round": round_, "notice": notice, "errors": errors, "post": request.POST,
@@ -200,7 +207,11 @@ def notice_manage(request, round_id: int):
 
 
 def default_title(round_) -> str:
-    return f"关于{round_.district.name.removeprefix('重庆市')}{round_.year}年中小学教师资格定期注册初审结果的公示"
+    """The title of the official 公示 (stored with the notice, published for everyone): the system's language."""
+    district = round_.district.name.removeprefix("重庆市")  # i18n: data (the city's name as the districts' names begin)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("关于%(district)s%(year)s年中小学教师资格定期注册初审结果的公示") % {"district": district,
+                                                                        "year": round_.year}
 
 
 def _notice_action(request, round_id: int, do, success: str):
@@ -221,21 +232,21 @@ def _notice_action(request, round_id: int, do, success: str):
 @require_POST
 def notice_publish(request, round_id: int):
     return _notice_action(request, round_id, lambda r, n: services.notice_publish(notice=n, actor=request.user),
-                          "公示已发布，公开网页已生效。")
+                          gettext_lazy("公示已发布，公开网页已生效。"))
 
 
 @login_required
 @require_POST
 def notice_close(request, round_id: int):
     return _notice_action(request, round_id, lambda r, n: services.notice_close(notice=n, actor=request.user),
-                          "公示已结束，无异议的申请已记录“公示无异议”。")
+                          gettext_lazy("公示已结束，无异议的申请已记录“公示无异议”。"))
 
 
 @login_required
 @require_POST
 def round_report(request, round_id: int):
     return _notice_action(request, round_id, lambda r, n: services.report_to_city(round_=r, actor=request.user),
-                          "初审数据已上报市级。此后本区不能再修改初审结论。")
+                          gettext_lazy("初审数据已上报市级。此后本区不能再修改初审结论。"))
 
 
 @login_required
@@ -253,5 +264,5 @@ def objection_handle(request, objection_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "异议处理情况已记录。")
+        messages.success(request, _("异议处理情况已记录。"))
     return redirect("notice_manage", round_id=objection.notice.round_id)
