@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tqr.api.schemas import ErrorOut
@@ -80,7 +81,7 @@ class HelpOut(Schema):
             description="role：teacher 教师、school 学校注册管理员、district 区县、city 市级、public 公众。")
 def help_for_role(request, role: str):
     if role not in content.GUIDES:
-        return Status(404, {"detail": "没有这个角色的帮助"})
+        return Status(404, {"detail": _("没有这个角色的帮助")})
     c = help_context(request.user, role)
     guide, round_ = c["guide"], c["round"]
     return {

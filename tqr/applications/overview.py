@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tqr.applications.models import Application
@@ -198,20 +200,23 @@ def _next(app: Application, day: date, cal) -> Next:
                 bool(deadline and deadline < day))
 
 
-_STEP = re.compile(r"第(\d)步")
+_STEP = re.compile(r"第(\d)步")  # i18n: data (matched against the Chinese wording)
 
 
 def _missing(app: Application) -> list[Missing]:
     if State(app.state) not in (State.DRAFT, State.RETURNED):
         return []
     items = []
-    for text in missing_items(app):
-        if "照片" in text:
+    # Where each item links is read off its Chinese wording; the reader sees it in their own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        keys = missing_items(app)
+    for key, text in zip(keys, missing_items(app), strict=True):
+        if "照片" in key:  # i18n: data (the Chinese wording is what is matched)
             items.append(Missing(text, "photo", 6))
-        elif "邮箱" in text:
+        elif "邮箱" in key:  # i18n: data (the Chinese wording is what is matched)
             items.append(Missing(text, "email"))
         else:
-            m = _STEP.search(text)
+            m = _STEP.search(key)
             items.append(Missing(text, "step", int(m.group(1)) if m else None))
     return items
 
