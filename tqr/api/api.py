@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Router, Status
 from ninja.errors import AuthenticationError, Throttled
 from ninja.pagination import paginate
@@ -71,22 +72,22 @@ api = TqrAPI(
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "请先登录，或在 Authorization 头中提供有效的 API 令牌"}, status=401)
+    return api.create_response(request, {"detail": gettext("请先登录，或在 Authorization 头中提供有效的 API 令牌")}, status=401)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "不存在，或不在您的权限范围内"}, status=404)
+    return api.create_response(request, {"detail": gettext("不存在，或不在您的权限范围内")}, status=404)
 
 
 @api.exception_handler(Throttled)
 def throttled(request, exc):
-    return api.create_response(request, {"detail": "请求过于频繁，请稍后再试"}, status=429)
+    return api.create_response(request, {"detail": gettext("请求过于频繁，请稍后再试")}, status=429)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "无权执行此操作"}, status=403)
+    return api.create_response(request, {"detail": gettext("无权执行此操作")}, status=403)
 
 
 @api.exception_handler(DjangoValidationError)

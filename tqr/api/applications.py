@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -270,7 +271,8 @@ def application_step(request, application_id: int, body: StepIn):
     app = get_visible_or_404(request, visible_applications(request.user), pk=application_id)
     require(request, "application.edit", app)
     if body.step not in (2, 3, 4, 5, 6):
-        return Status(400, {"detail": "步骤应为 2、3、4、5 或 6", "errors": {"step": ["步骤应为 2、3、4、5 或 6"]}})
+        message = _("步骤应为 2、3、4、5 或 6")
+        return Status(400, {"detail": message, "errors": {"step": [message]}})
     data, accept = {}, False
     if body.step == 6:
         form, formset = _data_forms(app, body.data)
@@ -360,4 +362,4 @@ def application_form(request, application_id: int):
     require(request, "application.edit", app)
     record("application.form_pdf", obj=app)
     return attachment_response(HttpResponse(application_form_pdf(app), content_type="application/pdf"),
-                               f"教师资格定期注册申请表-{app.number}.pdf")
+                               f"教师资格定期注册申请表-{app.number}.pdf")  # i18n: data (the official form's name)

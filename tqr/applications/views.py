@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tqr.accounts.permissions import get_visible_or_404, require, visible_applications
@@ -134,7 +135,7 @@ def _data_step(request, app: Application):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 return redirect("apply_step", round_id=app.round_id, step=6)
-            messages.success(request, "申请信息已保存。")
+            messages.success(request, _("申请信息已保存。"))
             return redirect("apply_status", round_id=app.round_id) if app.photo else redirect(
                 "apply_photo", round_id=app.round_id)
     else:
@@ -161,7 +162,7 @@ def apply_photo(request, round_id: int):
                 messages.error(request, exc.message)
                 return redirect("apply_photo", round_id=round_id)
             else:
-                messages.success(request, "照片已保存，请核对下方效果；不满意可重新上传。")
+                messages.success(request, _("照片已保存，请核对下方效果；不满意可重新上传。"))
                 return redirect("apply_photo", round_id=round_id)
     return render(request, "applications/step_photo.html", _context(request, app, 6, form=form))
 
@@ -208,7 +209,7 @@ def apply_transition(request, round_id: int, action: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "申请已提交。请下载并打印《申请表》一式2份，按时到学校现场确认。")
+        messages.success(request, _("申请已提交。请下载并打印《申请表》一式2份，按时到学校现场确认。"))
     return redirect("apply_status", round_id=round_id)
 
 
@@ -219,5 +220,5 @@ def apply_form_pdf(request, round_id: int):
     app = _own_application(request, round_id)
     record("application.form_pdf", obj=app)
     return attachment_response(HttpResponse(application_form_pdf(app), content_type="application/pdf"),
-                               f"教师资格定期注册申请表-{app.number}.pdf")
+                               f"教师资格定期注册申请表-{app.number}.pdf")  # i18n: data (the official form's name)
 

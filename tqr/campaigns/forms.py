@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -57,12 +58,12 @@ class AnnouncementForm(forms.Form):
                 continue
             parts = [p.strip() for p in re.split(r"[，,、\t]", line) if p.strip()]
             if len(parts) != 3:
-                problems.append(f"第{number}行应为“姓名，单位，电话”三项，用逗号分开")
+                problems.append(gettext("第%(line)s行应为“姓名，单位，电话”三项，用逗号分开") % {"line": number})
                 continue
             name, organisation, phone = parts
             phone = re.sub(r"\s", "", phone)
             if not CONTACT_PHONE_RE.match(phone):
-                problems.append(f"第{number}行的电话“{phone}”不是有效的手机或座机号码")
+                problems.append(gettext("第%(line)s行的电话“%(phone)s”不是有效的手机或座机号码") % {"line": number, "phone": phone})
                 continue
             contacts.append({"name": name[:30], "organisation": organisation[:60], "phone": phone})
         if problems:
