@@ -17,6 +17,7 @@ from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.city import router as city_router
+from tqr.api.dashboards import router as dashboards_router
 from tqr.api.exchange import router as exchange_router
 from tqr.api.imports import router as imports_router
 from tqr.api.lookup import router as lookup_router
@@ -192,3 +193,4 @@ api.add_router("/", visits_router)
 api.add_router("/", lookup_router)
 api.add_router("/", notifications_router)
 api.add_router("/", exchange_router)
+api.add_router("/", dashboards_router)
