@@ -63,7 +63,7 @@ class StageOut(Schema):
     slowest: list[SlowSchoolOut]
 
 
-class SampleOut(Schema):
+class SampleRateOut(Schema):
     sampled: int
     checked: int
     discrepancies: int
@@ -89,7 +89,7 @@ class DistrictDashboardOut(Schema):
     at_risk: list[SchoolProgressOut]
     conclusions_by_type: list[ConclusionsOut]
     stage_times: list[StageOut]
-    sample: SampleOut
+    sample: SampleRateOut
     discrepancy_threshold: float
 
 
@@ -102,7 +102,7 @@ class DistrictRowOut(ProgressOut):
     phase_end: date | None
     phase_workdays_left: int | None
     at_risk: int
-    sample: SampleOut
+    sample: SampleRateOut
     url: str  # the district's dashboard page
 
 
@@ -116,7 +116,7 @@ class CityDashboardOut(Schema):
     risk_workdays: int
     districts: list[DistrictRowOut]
     totals: CityTotalsOut
-    sample: SampleOut
+    sample: SampleRateOut
     conclusions_by_type: list[ConclusionsOut]
 
 
