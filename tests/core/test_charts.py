@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tqr.core import charts
-from tqr.core.charts import Series, bar_chart, hbar_chart, nice_max, text_width
+from tqr.core.charts import Series, bar_chart, hbar_chart, nice_max, nice_scale, text_width
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -101,7 +101,8 @@ def test_it_refuses_a_series_of_the_wrong_length():
         hbar_chart("t", ["甲", "乙"], [Series("a", [1])])
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0, 1), (1, 1), (3, 5), (7, 10), (12, 20), (240, 250), (0.4, 0.5)])
+@pytest.mark.parametrize(("value", "expected"), [(0, 1), (1, 1), (3, 3), (7, 8), (12, 15), (40, 40), (240, 250),
+                                               (905, 1000), (0.4, 0.4)])
 def test_the_axis_ends_on_a_round_number(value, expected):
     assert nice_max(value) == expected
 
@@ -109,3 +110,13 @@ def test_the_axis_ends_on_a_round_number(value, expected):
 def test_chinese_is_wider_than_latin():
     assert text_width("学校") == pytest.approx(2 * charts.FONT)
     assert text_width("ab") == pytest.approx(1.2 * charts.FONT)
+
+
+def test_ticks_are_whole_numbers_for_counts():
+    for peak in (3, 7, 12, 19, 40, 345, 858):
+        end, step = nice_scale(peak)
+        assert float(step).is_integer() and end >= peak and end / step <= 5
+    root = parse(hbar_chart("t", ["甲"], [Series("a", [40])]))
+    ticks = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-size") == "11"
+             and t.get("fill") == charts.MUTED]
+    assert ticks == ["0", "10", "20", "30", "40"]

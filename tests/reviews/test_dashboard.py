@@ -127,7 +127,7 @@ def test_conclusions_by_type_stage_times_and_the_sample(world, calendar_known):
     assert {x["unit_id"] for x in stages["confirmation"]["slowest"]} == {world.school_a.pk, world.school_b.pk}
 
     assert d["sample"] == {"sampled": len(items), "checked": 2, "discrepancies": 1,
-                           "rate": round(1 / len(items), 4)}
+                           "rate": round(1 / len(items), 4), "rate_percent": round(100 / len(items), 1)}
 
 
 def test_the_queries_do_not_grow_with_schools_or_applications(mixed):
@@ -210,3 +210,9 @@ def test_the_home_page_links_each_role_to_its_dashboard(world, client_for):
                                 ("city_reviewer", "city_dashboard", ())):
         html = client_for(persona).get(reverse("home")).content.decode()
         assert reverse(name, args=args) in html, persona
+
+
+def test_a_short_name_two_schools_share_gives_way_to_the_full_names():
+    names = dashboard.unit_names([(1, "重庆市黔江区民族中学校", "民族中学"), (2, "重庆市黔江区濯水民族中学", "民族中学"),
+                                  (3, "重庆市黔江区新华小学校", "新华小学"), (4, "重庆市黔江区某学校", "")])
+    assert names == {1: "重庆市黔江区民族中学校", 2: "重庆市黔江区濯水民族中学", 3: "新华小学", 4: "重庆市黔江区某学校"}

@@ -68,6 +68,7 @@ class SampleRateOut(Schema):
     checked: int
     discrepancies: int
     rate: float | None  # discrepancies / sampled
+    rate_percent: float | None  # the same in per cent, one decimal
 
 
 class RoundRefOut(Schema):
@@ -91,6 +92,7 @@ class DistrictDashboardOut(Schema):
     stage_times: list[StageOut]
     sample: SampleRateOut
     discrepancy_threshold: float
+    discrepancy_threshold_percent: float
 
 
 class DistrictRowOut(ProgressOut):

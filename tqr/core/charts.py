@@ -63,15 +63,21 @@ def fit(text: str, width: float, size: float = FONT) -> str:
     return out + "…"
 
 
-def nice_max(value: float) -> float:
-    """The axis end: the smallest of 1, 2, 2.5, 5 × 10^k not below `value` (1 for nothing to show)."""
+def nice_scale(value: float) -> tuple[float, float]:
+    """(axis end, tick step): the step is 1, 2 or 5 × 10^k, at most 5 steps reach `value` (1 for nothing)."""
     if value <= 0:
-        return 1
+        return 1, 1
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+    for step in (power / 10, power / 5, power / 2, power, 2 * power, 5 * power):
+        if math.ceil(value / step - 1e-9) <= 5:
+            if float(step).is_integer() or value < 1:
+                return round(step * math.ceil(value / step - 1e-9), 10), step
+    return 10 * power, 2 * power  # pragma: no cover - the loop always returns
+
+
+def nice_max(value: float) -> float:
+    """The axis end for `value` (see nice_scale)."""
+    return nice_scale(value)[0]
 
 
 def number(value: float) -> str:
@@ -136,16 +142,17 @@ def _legend(cid: str, labels: Sequence[str], y: float) -> tuple[list[str], float
     return parts, (line + 1) * 20 if labels else 0
 
 
-def _axis(x0: float, x1: float, top: float, bottom: float, scale_max: float) -> list[str]:
+def _axis(x0: float, x1: float, top: float, bottom: float, scale_max: float, step: float) -> list[str]:
     parts = []
-    for k in range(5):
-        value = scale_max * k / 4
-        x = x0 + (x1 - x0) * k / 4
+    ticks = round(scale_max / step)
+    for k in range(ticks + 1):
+        value = step * k
+        x = x0 + (x1 - x0) * k / ticks
         parts.append(f'<line x1="{x:.1f}" y1="{top:g}" x2="{x:.1f}" y2="{bottom:g}" stroke="{GRID}" '
                      f'stroke-width="{1 if k else 1.5}"/>')
-        anchor = "start" if k == 0 else "end" if k == 4 else "middle"
+        anchor = "start" if k == 0 else "end" if k == ticks else "middle"
         parts.append(f'<text x="{x:.1f}" y="{bottom + 14:g}" font-size="11" fill="{MUTED}" '
-                     f'text-anchor="{anchor}">{number(value)}</text>')
+                     f'text-anchor="{anchor}">{number(round(value, 10))}</text>')
     return parts
 
 
@@ -176,7 +183,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
     height = top + plot_h + 20
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals if stacked else [v for s in series for v in s.values], default=0)
-    scale_max = nice_max(peak)
+    scale_max, step = nice_scale(peak)
     span = x1 - x0
 
     def w(v: float) -> float:
@@ -187,7 +194,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
     if defs:
         parts.append(f"<defs>{defs}</defs>")
     parts += legend
-    parts += _axis(x0, x1, top, top + plot_h, scale_max)
+    parts += _axis(x0, x1, top, top + plot_h, scale_max, step)
     if not categories:
         parts.append(f'<text x="{WIDTH / 2:g}" y="{top + 14:g}" text-anchor="middle" fill="{MUTED}">'
                      f'{escape(empty)}</text>')
@@ -244,14 +251,14 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
     label_lines = [_wrap(label, slot - 4) for label, _ in items]
     lines = max((len(ls) for ls in label_lines), default=1)
     height = top + plot_h + 8 + lines * 15 + 4
-    scale_max = nice_max(max((v for _, v in items), default=0))
+    scale_max, step = nice_scale(max((v for _, v in items), default=0))
     bar_w = min(slot * 0.6, 56)
     base = top + plot_h
     colour = STYLES[0][0]
     parts = _open(cid, height, title, desc, "chart-bar")
     parts.append(f'<line x1="0" y1="{base:g}" x2="{WIDTH}" y2="{base:g}" stroke="{INK}" stroke-width="1"/>')
-    for k in (1, 2, 3, 4):
-        y = base - plot_h * k / 4
+    for k in range(1, round(scale_max / step) + 1):
+        y = base - plot_h * k * step / scale_max
         parts.append(f'<line x1="0" y1="{y:g}" x2="{WIDTH}" y2="{y:g}" stroke="{GRID}" stroke-dasharray="3 3"/>')
     if not items:
         parts.append(f'<text x="{WIDTH / 2:g}" y="{base - plot_h / 2:g}" text-anchor="middle" fill="{MUTED}">'

@@ -112,6 +112,13 @@ def deadlines(round_: Round, day: date, cal) -> list[dict]:
     return out
 
 
+def unit_names(rows) -> dict[int, str]:
+    """{unit id: the name to show}: the short name, unless two units share it (民族中学 in two towns)."""
+    rows = list(rows)
+    shorts = Counter(short for _pk, _name, short in rows if short)
+    return {pk: short if short and shorts[short] == 1 else name for pk, name, short in rows}
+
+
 def _progress_rows(applications) -> dict[tuple, dict]:
     """{(round id, unit id): counts} in one GROUP BY over the applications given."""
     rows = (applications.order_by().values("round_id", "confirmation_point_id").annotate(
@@ -146,12 +153,13 @@ def _sample(rounds) -> dict[int, dict]:
         out[r["sample__round_id"]] = {
             "sampled": r["sampled"], "checked": r["checked"], "discrepancies": r["discrepancies"],
             "rate": round(r["discrepancies"] / r["sampled"], 4) if r["sampled"] else None,
+            "rate_percent": round(100 * r["discrepancies"] / r["sampled"], 1) if r["sampled"] else None,
         }
     return out
 
 
 def _empty_sample() -> dict:
-    return {"sampled": 0, "checked": 0, "discrepancies": 0, "rate": None}
+    return {"sampled": 0, "checked": 0, "discrepancies": 0, "rate": None, "rate_percent": None}
 
 
 def conclusions_by_type(applications) -> list[dict]:
@@ -210,8 +218,8 @@ def district_dashboard(round_: Round, *, day: date, threshold: int | None = None
     threshold = risk_workdays() if threshold is None else threshold
     cal = _calendar()
     applications = Application.objects.filter(round=round_)
-    units = {pk: short or name for pk, name, short in Organisation.objects.filter(
-        parent_id=round_.district_id, kind__in=Organisation.UNIT_KINDS).values_list("pk", "name", "short_name")}
+    units = unit_names(Organisation.objects.filter(parent_id=round_.district_id, kind__in=Organisation.UNIT_KINDS)
+                       .values_list("pk", "name", "short_name"))
     progress = _progress_rows(applications)
     dates = deadlines(round_, day, cal)
     confirmation = round_.window(Phase.CONFIRMATION)
@@ -237,6 +245,7 @@ def district_dashboard(round_: Round, *, day: date, threshold: int | None = None
         "stage_times": stage_times(round_, units),
         "sample": _sample([round_]).get(round_.pk, _empty_sample()),
         "discrepancy_threshold": float(round_.discrepancy_threshold),
+        "discrepancy_threshold_percent": round(100 * float(round_.discrepancy_threshold), 1),
     }
 
 
@@ -289,7 +298,8 @@ def city_dashboard(rounds: list[Round], *, day: date, threshold: int | None = No
         "year": rounds[0].year if rounds else None, "day": day, "risk_workdays": threshold,
         "districts": districts, "totals": totals,
         "sample": {"sampled": sampled, "checked": sum(d["sample"]["checked"] for d in districts),
-                   "discrepancies": found, "rate": round(found / sampled, 4) if sampled else None},
+                   "discrepancies": found, "rate": round(found / sampled, 4) if sampled else None,
+                   "rate_percent": round(100 * found / sampled, 1) if sampled else None},
         "conclusions_by_type": conclusions_by_type(applications),
     }
 
