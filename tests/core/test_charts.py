@@ -117,6 +117,6 @@ def test_ticks_are_whole_numbers_for_counts():
         end, step = nice_scale(peak)
         assert float(step).is_integer() and end >= peak and end / step <= 5
     root = parse(hbar_chart("t", ["甲"], [Series("a", [40])]))
-    ticks = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-size") == "11"
+    ticks = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-size") == str(charts.SMALL)
              and t.get("fill") == charts.MUTED]
     assert ticks == ["0", "10", "20", "30", "40"]

@@ -21,7 +21,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 420  # viewBox units; the chart is drawn at its column's width (about 1 unit = 1 px on a desktop)
-FONT = 12.5
+FONT = 14  # user units: about 11 px on a 390 px phone, 19 px in a desktop column
+SMALL = 12.5  # numbers on and after the bars, axis ticks
 INK = "#1f2328"
 MUTED = "#57606a"
 GRID = "#d0d7de"
@@ -134,12 +135,12 @@ def _legend(cid: str, labels: Sequence[str], y: float) -> tuple[list[str], float
         w = 14 + 5 + text_width(label) + 14
         if x and x + w > WIDTH:
             x, line = 0.0, line + 1
-        top = y + line * 20
-        parts.append(f'<rect x="{x:g}" y="{top + 2:g}" width="14" height="12" fill="{_fill(cid, i)}" '
+        top = y + line * 22
+        parts.append(f'<rect x="{x:g}" y="{top + 3:g}" width="14" height="14" fill="{_fill(cid, i)}" '
                      f'stroke="{_stroke(i)}"/>')
-        parts.append(f'<text x="{x + 19:g}" y="{top + 12.5:g}">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 19:g}" y="{top + 15:g}">{escape(label)}</text>')
         x += w
-    return parts, (line + 1) * 20 if labels else 0
+    return parts, (line + 1) * 22 if labels else 0
 
 
 def _axis(x0: float, x1: float, top: float, bottom: float, scale_max: float, step: float) -> list[str]:
@@ -151,7 +152,7 @@ def _axis(x0: float, x1: float, top: float, bottom: float, scale_max: float, ste
         parts.append(f'<line x1="{x:.1f}" y1="{top:g}" x2="{x:.1f}" y2="{bottom:g}" stroke="{GRID}" '
                      f'stroke-width="{1 if k else 1.5}"/>')
         anchor = "start" if k == 0 else "end" if k == ticks else "middle"
-        parts.append(f'<text x="{x:.1f}" y="{bottom + 14:g}" font-size="11" fill="{MUTED}" '
+        parts.append(f'<text x="{x:.1f}" y="{bottom + 15:g}" font-size="{SMALL}" fill="{MUTED}" '
                      f'text-anchor="{anchor}">{number(round(value, 10))}</text>')
     return parts
 
@@ -174,13 +175,13 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
         ) or empty
     legend, legend_h = _legend(cid, [s.label for s in series], 0) if len(series) > 1 else ([], 0)
     label_w = min(max((text_width(c) for c in categories), default=0) + 8, WIDTH * 0.38)
-    value_w = 40  # room for the number after the longest bar
+    value_w = 44  # room for the number after the longest bar
     x0, x1 = label_w, WIDTH - value_w
-    bar_h = 18 if stacked or len(series) == 1 else 13
+    bar_h = 20 if stacked or len(series) == 1 else 15
     row_h = bar_h + 8 if stacked or len(series) == 1 else len(series) * (bar_h + 1) + 9
     top = legend_h + (6 if legend_h else 2)
     plot_h = row_h * max(len(categories), 1)
-    height = top + plot_h + 20
+    height = top + plot_h + 22
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals if stacked else [v for s in series for v in s.values], default=0)
     scale_max, step = nice_scale(peak)
@@ -213,7 +214,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
                 parts.append(f'<rect x="{x:.1f}" y="{y:g}" width="{w(v):.1f}" height="{bar_h}" fill="{_fill(cid, j)}" '
                              f'stroke="{_stroke(j)}" stroke-width="0.8"><title>{escape(s.label)}：{number(v)}</title>'
                              '</rect>')
-                if w(v) >= text_width(number(v), 11) + 6:
+                if w(v) >= text_width(number(v), SMALL) + 6:
                     parts.append(_boxed_number(x + w(v) / 2, y + bar_h / 2, v))
                 x += w(v)
             parts.append(f'<text x="{x + 4:.1f}" y="{y + bar_h / 2 + 4:g}" font-weight="600">'
@@ -226,7 +227,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
                     parts.append(f'<rect x="{x0:g}" y="{by:g}" width="{w(v):.1f}" height="{bar_h}" '
                                  f'fill="{_fill(cid, j)}" stroke="{_stroke(j)}" stroke-width="0.8">'
                                  f'<title>{escape(s.label)}：{number(v)}</title></rect>')
-                parts.append(f'<text x="{x0 + w(v) + 4:.1f}" y="{by + bar_h / 2 + 4:g}" font-size="11">'
+                parts.append(f'<text x="{x0 + w(v) + 4:.1f}" y="{by + bar_h / 2 + 4.5:g}" font-size="{SMALL}">'
                              f'{number(v)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above went through escape()
@@ -234,9 +235,9 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
 
 def _boxed_number(cx: float, cy: float, v: float) -> str:
     """A number inside a patterned segment: on a white box, so it reads over any pattern and in print."""
-    tw = text_width(number(v), 11)
-    return (f'<rect x="{cx - tw / 2 - 2:.1f}" y="{cy - 7:.1f}" width="{tw + 4:.1f}" height="14" fill="#fff" rx="2"/>'
-            f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="11" text-anchor="middle">{number(v)}</text>')
+    tw = text_width(number(v), SMALL)
+    return (f'<rect x="{cx - tw / 2 - 2:.1f}" y="{cy - 8:.1f}" width="{tw + 4:.1f}" height="16" fill="#fff" rx="2"/>'
+            f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" font-size="{SMALL}" text-anchor="middle">{number(v)}</text>')
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "", desc: str = "",
@@ -250,7 +251,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
     slot = WIDTH / n
     label_lines = [_wrap(label, slot - 4) for label, _ in items]
     lines = max((len(ls) for ls in label_lines), default=1)
-    height = top + plot_h + 8 + lines * 15 + 4
+    height = top + plot_h + 8 + lines * (FONT + 2) + 4
     scale_max, step = nice_scale(max((v for _, v in items), default=0))
     bar_w = min(slot * 0.6, 56)
     base = top + plot_h
@@ -273,7 +274,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
                      f'{number(v)}</text>')
         tip = f"<title>{escape(label)}</title>" if "".join(shown).rstrip("…") != label else ""
         parts.append(f'<text x="{cx:.1f}" y="{base + 8:g}" text-anchor="middle">{tip}' + "".join(
-            f'<tspan x="{cx:.1f}" dy="{15 if k else 7 + FONT * 0.6:g}">{escape(line)}</tspan>'
+            f'<tspan x="{cx:.1f}" dy="{FONT + 2 if k else 7 + FONT * 0.6:g}">{escape(line)}</tspan>'
             for k, line in enumerate(shown)) + "</text>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above went through escape()

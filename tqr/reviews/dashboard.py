@@ -280,7 +280,7 @@ def city_dashboard(rounds: list[Round], *, day: date, threshold: int | None = No
         status = r.status(day)
         current = r.window(status.current) if status.current else None
         districts.append({
-            "round_id": r.pk, "district_id": r.district_id, "name": r.district.name, "title": r.title,
+            "round_id": r.pk, "district_id": r.district_id, "name": r.district.display_name, "title": r.title,
             **{k: sum(row[k] for row in rows) for k in ("applied", "pending", "confirmed", "reviewed", "concluded",
                                                         "abandoned")},
             "phase_label": status.label,
@@ -342,7 +342,7 @@ def school_dashboard(round_: Round, unit: Organisation, *, day: date) -> dict:
              done=counts["not_applied"] == 0, done_label=_("全部已报名"),
              url=reverse("school_roster", args=(round_.pk,)) + "?show=not_applied"),
         item("confirm", _("现场确认（核验材料并确认）"), Phase.CONFIRMATION, count=pending,
-             done=pending == 0 and counts["confirmed"] > 0, done_label=_("无待确认的申请"),
+             done=pending == 0 and any(states[x] for x in CONFIRMED_OR_LATER), done_label=_("无待确认的申请"),
              url=reverse("school_roster", args=(round_.pk,)) + "?show=submitted"),
         item("handover", _("统计表（附件3）与材料报送区县"), Phase.CONFIRMATION, done=handover is not None,
              done_label=_("已报送"), url=reverse("school_handover", args=(round_.pk,))),
