@@ -88,7 +88,8 @@ def test_schools_at_risk_of_missing_the_confirmation_window(mixed):
     # The window closes within the threshold: every school with applications left to confirm.
     soon = dashboard.district_dashboard(r, day=day, threshold=10)
     assert {s["unit_id"] for s in soon["at_risk"]} == {mixed.school_a.pk, mixed.school_b.pk}
-    assert "尚有 1 份申请未确认" in soon["at_risk"][0]["risk"]
+    assert [s["unit_id"] for s in soon["at_risk"]] == [mixed.school_b.pk, mixed.school_a.pk]  # nothing confirmed first
+    assert soon["at_risk"][0]["pending"] == 1 and "仍有申请未确认" in soon["at_risk"][0]["risk"]
     # Further off: only the school that has confirmed nothing although the window is open.
     later = dashboard.district_dashboard(r, day=day, threshold=-1)
     assert [s["unit_id"] for s in later["at_risk"]] == [mixed.school_b.pk]

@@ -137,9 +137,9 @@ def _at_risk(row: dict, confirmation, day: date, left: int | None, threshold: in
     if confirmation is None or confirmation.end_date is None or day > confirmation.end_date or not row["pending"]:
         return ""
     if left is not None and left <= threshold:
-        return _("现场确认还剩 %(left)s 个工作日，尚有 %(n)s 份申请未确认") % {"left": left, "n": row["pending"]}
+        return _("现场确认还剩 %(left)s 个工作日，仍有申请未确认") % {"left": left}
     if confirmation.start_date <= day and not row["confirmed"]:
-        return _("现场确认已开始，尚未确认任何申请（待确认 %(n)s 份）") % {"n": row["pending"]}
+        return _("现场确认已开始，尚未确认任何申请")
     return ""
 
 
@@ -240,7 +240,7 @@ def district_dashboard(round_: Round, *, day: date, threshold: int | None = None
         "totals": totals, "schools": schools,
         "deadlines": dates,
         "confirmation_workdays_left": left,
-        "at_risk": [s for s in schools if s["risk"]],
+        "at_risk": sorted((s for s in schools if s["risk"]), key=lambda s: (s["confirmed"] > 0, -s["pending"], s["name"])),
         "conclusions_by_type": conclusions_by_type(applications),
         "stage_times": stage_times(round_, units),
         "sample": _sample([round_]).get(round_.pk, _empty_sample()),
