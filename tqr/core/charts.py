@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 420  # viewBox units; the chart is drawn at its column's width (about 1 unit = 1 px on a desktop)
 FONT = 14  # user units: about 11 px on a 390 px phone, 19 px in a desktop column
@@ -158,12 +159,13 @@ def _axis(x0: float, x1: float, top: float, bottom: float, scale_max: float, ste
 
 
 def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *, stacked: bool = False,
-               unit: str = "", desc: str = "", empty: str = "暂无数据") -> SafeString:
+               unit: str = "", desc: str = "", empty: str | None = None) -> SafeString:
     """Horizontal bars, one row per category: grouped (one bar per series) or stacked (segments end to end).
 
     Every bar (grouped) or segment wide enough for it (stacked) carries its value; stacked rows carry their
     total at the end. `unit` follows the numbers in the description ("人", "天").
     """
+    empty = empty or _("暂无数据")
     cid = _chart_id("h", title, tuple(categories), tuple((s.label, tuple(s.values)) for s in series), stacked)
     for s in series:
         if len(s.values) != len(categories):
@@ -241,8 +243,9 @@ def _boxed_number(cx: float, cy: float, v: float) -> str:
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "", desc: str = "",
-              empty: str = "暂无数据") -> SafeString:
+              empty: str | None = None) -> SafeString:
     """One series as vertical columns, each with its value on top and its label below (wrapped to 2 lines)."""
+    empty = empty or _("暂无数据")
     cid = _chart_id("v", title, tuple(items))
     if not desc:
         desc = "；".join(f"{label}：{number(v)}{unit}" for label, v in items) or empty
