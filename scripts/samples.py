@@ -223,6 +223,9 @@ def school_journey(browser, base: str, rid: int, password: str) -> list[Path]:
         v.goto(f"/school/{rid}/handover/")
         v.shot("school-statistics")
         if width_name == "desktop":
+            v.goto(f"/school/{rid}/dashboard/")
+            v.shot("dash-school-application")
+            v.goto(f"/school/{rid}/handover/")
             v.download("a:has-text('下载 PDF')", "statistics-school.pdf")
             v.download("a:has-text('下载 Excel')", "statistics-school.xlsx")
             v.goto(f"/school/{rid}/roster/")
@@ -261,6 +264,9 @@ def district_journey(browser, base: str, rid: int, password: str) -> list[Path]:
             v.download("a:has-text('下载 Excel')", "statistics-district.xlsx")
         v.goto(f"/reviews/{rid}/notice/")
         v.shot("notice-district")
+        if width_name == "desktop":  # the dashboards (看板) at desktop width, in the notice phase
+            v.goto(f"/reviews/{rid}/dashboard/")
+            v.shot("dash-district-notice")
         v.goto(f"/visits/{rid}/schedule/")
         v.shot("visits-schedule")
         for path, name in (("/exchange/", "exchange-home"), ("/exchange/sources/new/", "exchange-source-new"),
@@ -288,6 +294,11 @@ def city_journey(browser, base: str, rid: int, password: str) -> list[Path]:
         v.shot("city-batches")
         v.goto(f"/city/{rid}/sample/")
         v.shot("city-sample")
+        if width_name == "desktop":  # the dashboards (看板) at the end of the round
+            v.goto("/city/dashboard/")
+            v.shot("dash-city-archiving")
+            v.goto(f"/reviews/{rid}/dashboard/")
+            v.shot("dash-district-archiving")
         written += v.close()
         v = Visit(browser, base, width_name, "qj_review1", password)
         v.goto(f"/reviews/{rid}/stickers/")

@@ -431,6 +431,22 @@ CASES = [
     Case("district_stickers-post", "district_stickers", "POST", lambda w: (w.round_a.pk,),
          expect(LOGIN, 403, (TO_REVIEW, ("reviewer_d1",)), (404, ("reviewer_d2", "auditor"))),
          data={"field": "affixed_at"}, audited=True),
+    # --- Dashboards (看板): the district's for its staff and the city; the city's; a school's for its administrator
+    *[Case(f"{name}-{suffix}", name, "GET", lambda w, r=round_attr: (getattr(w, r).pk,),
+           expect(LOGIN if not name.startswith("api:") else 401, 403, (200, (own, *CITY)), (404, (*outsiders, "auditor"))),
+           audited=True)
+      for name in ("district_dashboard", "api:dashboard_district")
+      for suffix, round_attr, own, outsiders in (("own", "round_a", "reviewer_d1", ("reviewer_d2",)),
+                                                 ("other-district", "round_b", "reviewer_d2", DISTRICT_A))],
+    *[Case(name, name, "GET", expected=expect(LOGIN if not name.startswith("api:") else 401, 403, (200, CITY)),
+           audited=True)
+      for name in ("city_dashboard", "api:dashboard_city")],
+    *[Case(f"{name}-{suffix}", name, "GET", lambda w, r=round_attr: (getattr(w, r).pk,),
+           expect(LOGIN if not name.startswith("api:") else 401, 403, (200, own), (404, (*outsiders, "auditor"))),
+           audited=True)
+      for name in ("school_dashboard", "api:dashboard_school")
+      for suffix, round_attr, own, outsiders in (("own", "round_a", SCHOOL_ADMINS_A, ("reviewer_d2",)),
+                                                 ("other-district", "round_b", (), DISTRICT_A))],
     # --- Lookup (注册状态查询: the public lookup is in PUBLIC_URL_NAMES; the batch is for employers) --------
     *[Case(case_id, name, method, expected=expect(anonymous, 403, (ok, (*SCHOOL_ADMINS_A, "reviewer_d1", "reviewer_d2", *CITY))),
            data=data, json_body=body, audited=True)

@@ -315,6 +315,9 @@ RQ_QUEUES = {"default": {"URL": os.environ.get("TQR_REDIS_URL", "redis://127.0.0
 TQR_JOB_STALE_MINUTES = env_int("TQR_JOB_STALE_MINUTES", 10)  # a RUNNING job silent this long is re-queued
 TQR_EXPORT_SYNC_ROWS = env_int("TQR_EXPORT_SYNC_ROWS", 2000)  # larger list exports run as background jobs
 TQR_IMPORT_SYNC_ROWS = env_int("TQR_IMPORT_SYNC_ROWS", 3000)  # larger import commits run as background jobs
+# Dashboards: a school is at risk when the confirmation window closes within this many working days and it still
+# has applications to confirm.
+TQR_DASHBOARD_RISK_WORKDAYS = env_int("TQR_DASHBOARD_RISK_WORKDAYS", 2)
 
 # --- Cache ----------------------------------------------------------------------------------------
 if os.environ.get("TQR_REDIS_URL"):

@@ -235,6 +235,7 @@ PYTHON_ALLOWLIST = {
     "tqr/api/schemas.py": "OpenAPI examples and field descriptions of the API schemas: developer documentation, not UI",
     "tqr/api/api.py": "the API's title, description, tags and summaries (developer documentation); its error details use gettext",
     "tqr/api/applications.py": "OpenAPI tags, summaries, field descriptions and examples (developer documentation); its error details use gettext",
+    "tqr/api/dashboards.py": "OpenAPI tags and summaries (developer documentation)",
     "tqr/api/help.py": "OpenAPI tags, summaries and field descriptions (developer documentation); its error detail uses gettext",
     "tqr/api/campaigns.py": "OpenAPI tags, summaries and examples (developer documentation); its error details use gettext",
     "tqr/city/archive.py": "the archive package (资料归档) is filed with the official documents: its file names and records "

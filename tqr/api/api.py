@@ -18,6 +18,7 @@ from tqr.api import auth
 from tqr.api.applications import router as applications_router
 from tqr.api.campaigns import router as campaigns_router
 from tqr.api.city import router as city_router
+from tqr.api.dashboards import router as dashboards_router
 from tqr.api.exchange import router as exchange_router
 from tqr.api.help import router as help_router
 from tqr.api.imports import router as imports_router
@@ -195,3 +196,4 @@ api.add_router("/", lookup_router)
 api.add_router("/", notifications_router)
 api.add_router("/", exchange_router)
 api.add_router("/", help_router)
+api.add_router("/", dashboards_router)

@@ -2,9 +2,11 @@ from django.urls import path
 
 from tqr.applications import pii_views
 from tqr.applications import school_views as views
+from tqr.reviews import dashboard_views
 
 urlpatterns = [
     path("<int:round_id>/roster/", views.school_roster, name="school_roster"),
+    path("<int:round_id>/dashboard/", dashboard_views.school_dashboard, name="school_dashboard"),
     path("<int:round_id>/remind/", views.school_remind, name="school_remind"),
     path("<int:round_id>/confirm/", views.school_bulk_confirm, name="school_bulk_confirm"),
     path("<int:round_id>/handover/", views.school_handover, name="school_handover"),

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from tqr.city import views
+from tqr.reviews import dashboard_views
 
 urlpatterns = [
     path("", views.city_home, name="city_home"),
+    path("dashboard/", dashboard_views.city_dashboard, name="city_dashboard"),
     path("<int:round_id>/sample/", views.sample_page, name="city_sample"),
     path("<int:round_id>/sample/record.pdf", views.sample_record_pdf, name="city_sample_record"),
     path("<int:round_id>/sample/widen/", views.sample_widen, name="city_sample_widen"),

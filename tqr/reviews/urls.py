@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tqr.reviews import public_views, views
+from tqr.reviews import dashboard_views, public_views, views
 
 urlpatterns = [
     path("<int:round_id>/", views.review_queue, name="review_queue"),
     path("<int:round_id>/accept/", views.review_bulk_accept, name="review_bulk_accept"),
     path("<int:round_id>/statistics/", views.review_statistics, name="review_statistics"),
+    path("<int:round_id>/dashboard/", dashboard_views.district_dashboard, name="district_dashboard"),
     path("<int:round_id>/notice/", views.notice_manage, name="notice_manage"),
     path("<int:round_id>/notice/publish/", views.notice_publish, name="notice_publish"),
     path("<int:round_id>/notice/close/", views.notice_close, name="notice_close"),
