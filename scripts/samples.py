@@ -345,6 +345,26 @@ def documents() -> list[Path]:
     return written
 
 
+def english_pages(browser, base: str, rid: int, password: str) -> list[Path]:
+    """The same product in English (the switch on every page), one role at a time, at the end of the round."""
+    written = []
+    people = [
+        ("teacher", TEACHERS["desktop"], ["/", f"/apply/{rid}/", "/help/teacher/"], ("desktop", "phone")),
+        ("school", "sa_500114040", ["/", f"/school/{rid}/dashboard/", f"/school/{rid}/roster/"], ("desktop",)),
+        ("district", "qj_review1", ["/", f"/reviews/{rid}/dashboard/", f"/reviews/{rid}/"], ("desktop",)),
+        ("city", "cq_review1", ["/city/dashboard/", "/city/"], ("desktop",)),
+    ]
+    for role, username, paths, widths in people:
+        for width_name in widths:
+            v = Visit(browser, base, width_name, username, password)
+            v.click("button[name=language][value=en]")
+            for i, path in enumerate(paths):
+                v.goto(path)
+                v.shot(f"en-{role}-{i + 1}")
+            written += v.close()
+    return written
+
+
 def screenshots(base: str, rid: int, password: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -369,6 +389,7 @@ def screenshots(base: str, rid: int, password: str) -> list[Path]:
         manage("demo_advance", "--to", "archiving")
         written += city_journey(browser, base, rid, password)
         written += teacher_later(browser, base, rid, password, "archiving")
+        written += english_pages(browser, base, rid, password)
         browser.close()
     return written
 

@@ -109,6 +109,15 @@ PAGES = [
     Page("application", "city_reviewer", "/"),
     Page("application", "sysadmin", "/"),
     Page("application", "sysadmin", "/sysadmin/"),
+    # Help (public) and the dashboards (issue 11)
+    Page("application", "anonymous", "/help/", phone=True),
+    Page("application", "teacher", "/help/teacher/"),
+    Page("application", "school_admin", "/help/school/"),
+    Page("application", "district", "/help/district/"),
+    Page("application", "city_reviewer", "/help/city/"),
+    Page("application", "school_admin", "/school/{round}/dashboard/", phone=True),
+    Page("application", "district", "/reviews/{round}/dashboard/"),
+    Page("application", "city_reviewer", "/city/dashboard/"),
     # --- initial review: confirmed applications, hand-over, the queue ---------------------------------
     Page("review", "school_admin", "/school/{round}/roster/"),
     Page("review", "school_admin", "/school/{round}/handover/"),
@@ -134,6 +143,8 @@ PAGES = [
     Page("final", "district", "/reviews/{round}/stickers/"),
     Page("final", "teacher", "/apply/{round}/", phone=True),
     Page("final", "auditor", "/audit/"),
+    Page("final", "district", "/reviews/{round}/dashboard/"),
+    Page("final", "city_approver", "/city/dashboard/"),
 ]
 
 

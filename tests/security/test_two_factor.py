@@ -36,7 +36,7 @@ TWO_FACTOR_LOGINS = {"rev_d1": Role.DISTRICT_REVIEWER, "city_rev": Role.CITY_REV
                      "city_app": Role.CITY_APPROVER, "sysadmin1": Role.SYSADMIN, "auditor1": Role.AUDITOR}
 WRONG_CODE = "验证码不正确或已过期"
 # Reachable before the code: the two-factor pages themselves, logout and the health check.
-BEFORE_THE_CODE = {"otp_setup", "otp_verify", "logout", "healthz"}
+BEFORE_THE_CODE = {"otp_setup", "otp_verify", "logout", "healthz", "set_language"}  # the language switch is on the enrolment page too
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from tqr.api.openapi import examples
 from tqr.api.schemas import BoundedPagination, ErrorOut
 from tqr.notifications import services
 from tqr.notifications.models import Notification, OutgoingEmail
+from tqr.notifications.selectors import unread_count
 
 router = Router(tags=["通知"])
 
@@ -44,7 +45,7 @@ class PreferenceIO(Schema):
 
 
 def _unread(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread_count(user)
 
 
 @router.get("/notifications", response=list[NotificationOut], url_name="notifications", summary="我的站内通知（分页，最新在前）")

@@ -257,8 +257,9 @@ def teacher_overview(app: Application, day: date, *, user=None, inbox: int = 0) 
     )
     if user is not None and inbox:
         from tqr.notifications.models import Notification
+        from tqr.notifications.selectors import unread_count
 
         mine = Notification.objects.filter(recipient=user)
         overview.notifications = list(mine[:inbox])
-        overview.unread = mine.filter(read_at__isnull=True).count()
+        overview.unread = unread_count(user)
     return overview

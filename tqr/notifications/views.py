@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tqr.accounts.permissions import get_visible_or_404, require, visible_emails
 from tqr.notifications import services
 from tqr.notifications.models import Notification, OutgoingEmail
+from tqr.notifications.selectors import unread_count
 
 PAGE_SIZE = 30
 
@@ -26,7 +27,7 @@ def inbox(request):
                      PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
         "page": page, "reminders": services.preference_of(request.user),
-        "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
+        "unread": unread_count(request.user),
     })
 
 

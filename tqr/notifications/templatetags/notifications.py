@@ -3,6 +3,7 @@
 from django import template
 
 from tqr.notifications.models import Notification
+from tqr.notifications.selectors import unread_count
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def inbox_badge(context):
     user = getattr(context.get("request"), "user", None) or context.get("user")
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = unread_count(user)
     return {"unread": unread}
 
 
