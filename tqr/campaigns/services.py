@@ -22,7 +22,8 @@ from tqr.campaigns.models import (
     Round,
 )
 from tqr.core.downloads import safe_filename
-from tqr.rules.phases import PHASE_LABELS, Phase, Window, check_order
+from tqr.core.rules_text import rule_text
+from tqr.rules.phases import PHASE_LABELS, Phase, Window, order_problems
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def validate_windows(specs: list[WindowSpec]) -> None:
         if s.end is not None and s.end < s.start:
             problems.append(f"{PHASE_LABELS[s.phase]}的截止日期（{s.end}）早于开始日期（{s.start}）")
     if not problems:
-        problems = check_order([Window(s.phase, s.start, s.end) for s in specs])
+        problems = [rule_text(t) for t in order_problems([Window(s.phase, s.start, s.end) for s in specs])]
     if problems:
         raise ValidationError(problems)
 

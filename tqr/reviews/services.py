@@ -18,6 +18,7 @@ from tqr.applications.models import Application
 from tqr.applications.services import ApplicationError, application_transition, application_transition_many
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
+from tqr.core.rules_text import rule_text
 from tqr.rules.codes import KIND_LABELS
 from tqr.rules.flow import State
 from tqr.teachers.models import CertificateType
@@ -75,7 +76,7 @@ def notice_end(start: date, workdays: int) -> date:
     try:
         return calendar().nth_workday(start, workdays)
     except UnknownCalendarYear as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(rule_text(exc)) from None
 
 
 @transaction.atomic
