@@ -221,7 +221,6 @@ PYTHON_ALLOWLIST = {
     "tqr/demo/": "demo data (names, schools, the demo district)",
     "/migrations/": "migrations are frozen history; they carry the verbose names of their day",
     "/management/commands/": "console output of operator commands (Chinese-speaking operators), not a page or API",
-    "tqr/rules/": "Django-free: its labels are marked with a local gettext_noop and translated where they are shown",
     "tqr/settings.py": "the TOTP issuer name shown in authenticator apps is the system's fixed name",
     "tqr/audit/models.py": "audit action labels are data: the log reads the same whatever language a reader uses",
     "tqr/audit/chain.py": "hash-chain verification messages for the audit command (console)",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tqr.accounts.models import User
 from tqr.accounts.selectors import signup_units
 from tqr.campaigns.selectors import today
+from tqr.core.rules_text import rule_text
 from tqr.rules.identifiers import normalise, validate_resident_id
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class SignupForm(forms.Form):
         value = normalise(self.cleaned_data["id_number"])
         issues = validate_resident_id(value, not_after=today())
         if issues:
-            raise forms.ValidationError([issue.message for issue in issues])
+            raise forms.ValidationError([rule_text(issue) for issue in issues])
         return value
 
     def clean_name(self) -> str:

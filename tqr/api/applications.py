@@ -29,6 +29,7 @@ from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import today
 from tqr.core.downloads import attachment_response
+from tqr.core.rules_text import rule_text
 from tqr.documents.photos import PhotoError
 from tqr.rules import flow
 from tqr.rules.flow import State
@@ -124,7 +125,7 @@ def application_out(app, user) -> dict:
         "has_photo": bool(app.photo), "evaluation": app.evaluation or {},
         "missing": services.missing_items(app),
         "actions": [t.action for t in flow.available(State(app.state), actor, app.round.windows(), day)] if actor else [],
-        "editable": refusal is None, "edit_refusal": refusal.message if refusal else None,
+        "editable": refusal is None, "edit_refusal": rule_text(refusal) if refusal else None,
         "return_reason": app.return_reason, "submitted_at": _iso(app.submitted_at),
     }
 

@@ -15,6 +15,7 @@ from tqr.accounts.permissions import require
 from tqr.api.openapi import body_example, examples
 from tqr.api.schemas import ErrorOut
 from tqr.core.middleware import client_ip
+from tqr.core.rules_text import rule_text
 from tqr.lookup import services
 from tqr.rules.identifiers import validate_certificate_number
 
@@ -63,7 +64,7 @@ def lookup(request, response: HttpResponse, body: LookupIn):
         return Status(429, {"detail": str(THROTTLED)})
     issues = validate_certificate_number(body.certificate_number, field=None)
     if issues:
-        return Status(400, {"detail": issues[0].message})
+        return Status(400, {"detail": rule_text(issues[0])})
     result = services.lookup(body.certificate_number, body.name)
     return not_found() if result is None else {"found": True, **result.as_dict()}
 

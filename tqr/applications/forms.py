@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tqr.accounts.models import Organisation
 from tqr.campaigns.forms import PHONE_RE
+from tqr.core.rules_text import rule_text
 from tqr.rules.identifiers import (
     CERT_TYPES,
     decode_certificate,
@@ -79,7 +80,7 @@ class IdentityForm(StepForm):
         value = normalise(self.cleaned_data["id_number"])
         issues = validate_resident_id(value, not_after=timezone.localdate())
         if issues:
-            raise forms.ValidationError([i.message for i in issues])
+            raise forms.ValidationError([rule_text(i) for i in issues])
         return value
 
     def clean_certificate_number(self):
@@ -87,7 +88,7 @@ class IdentityForm(StepForm):
         year = self.application.round.year if self.application else None
         issues = validate_certificate_number(value, round_year=year)
         if issues:
-            raise forms.ValidationError([i.message for i in issues])
+            raise forms.ValidationError([rule_text(i) for i in issues])
         if len(value) == 17 and decode_certificate(value).type == "higher":
             raise forms.ValidationError(_("这是高等学校教师资格证书，不在本次中小学教师资格定期注册范围内"))
         return value
@@ -96,7 +97,7 @@ class IdentityForm(StepForm):
         """Not errors (old data is messy): shown beside the form after saving."""
         if self.is_valid():
             issue = gender_mismatch(self.cleaned_data["id_number"], self.cleaned_data["certificate_number"])
-            return [issue.message] if issue else []
+            return [rule_text(issue)] if issue else []
         return []
 
 

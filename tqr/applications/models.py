@@ -13,7 +13,7 @@ from tqr.core.fields import EncryptedTextField
 from tqr.rules.flow import STATE_LABELS, State
 from tqr.teachers.models import CertificateType, Conclusion, Gender, PostLevel
 
-STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
+STATE_CHOICES = [(s.value, _(STATE_LABELS[s])) for s in State]  # msgids marked in tqr.rules.flow
 
 
 def photo_path(instance, filename: str) -> str:

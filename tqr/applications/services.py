@@ -23,6 +23,7 @@ from tqr.applications.models import Application, ApplicationEvent
 from tqr.audit.services import audit_event, record, record_many
 from tqr.campaigns.evaluation import build_case, choose_certificate
 from tqr.campaigns.models import Round
+from tqr.core.rules_text import rule_text
 from tqr.rules import flow
 from tqr.rules.engine import evaluate_dict
 from tqr.rules.flow import Actor, State
@@ -220,7 +221,7 @@ def apply_edit(app: Application, *, data: dict, actor, step: int | None = None, 
         raise ApplicationError(gettext_lazy("只有申请人本人可以修改申请"), code="wrong_actor", status=403)
     refusal = flow.can_edit(State(app.state), app.round.windows(), today())
     if refusal is not None:
-        raise ApplicationError(refusal.message, code=refusal.code, status=409)
+        raise ApplicationError(rule_text(refusal), code=refusal.code, status=409)
     changes = {}
     for field, value in data.items():
         if field not in EDITABLE_FIELDS:
@@ -256,7 +257,7 @@ def _set_photo(*, application: Application, jpeg: bytes, actor, version: int | N
         raise ApplicationError(gettext_lazy("只有申请人本人可以上传照片"), code="wrong_actor", status=403)
     refusal = flow.can_edit(State(app.state), app.round.windows(), today())
     if refusal is not None:
-        raise ApplicationError(refusal.message, code=refusal.code, status=409)
+        raise ApplicationError(rule_text(refusal), code=refusal.code, status=409)
     old = app.photo.name if app.photo else ""
     app.photo.save("photo.jpg", ContentFile(jpeg), save=False)
     app.version += 1
@@ -406,7 +407,7 @@ def apply_action(app: Application, *, action: str, actor, note: str = "", day: d
             refusal = flow.Refusal("checklist", lazy_text(gettext_lazy("材料核验未完成：第%(items)s项尚未勾选"),
                                                           {"items": "、".join(map(str, missing))}))
     if refusal is not None:
-        raise ApplicationError(refusal.message, code=refusal.code, status=403 if refusal.code == "wrong_actor" else 409)
+        raise ApplicationError(rule_text(refusal), code=refusal.code, status=403 if refusal.code == "wrong_actor" else 409)
     app.state = flow.BY_ACTION[action].target
     app.version += 1
     if action in TIMESTAMPS:

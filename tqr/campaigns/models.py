@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tqr.rules.engine import RuleSettings
 from tqr.rules.phases import PHASE_LABELS, Phase, PhaseStatus, Window, phase_status
 
-PHASE_CHOICES = [(p.value, PHASE_LABELS[p]) for p in Phase]
+PHASE_CHOICES = [(p.value, _(PHASE_LABELS[p])) for p in Phase]  # msgids marked in tqr.rules.phases
 
 
 class Round(models.Model):

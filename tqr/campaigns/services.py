@@ -23,7 +23,8 @@ from tqr.campaigns.models import (
     Round,
 )
 from tqr.core.downloads import safe_filename
-from tqr.rules.phases import PHASE_LABELS, Phase, Window, check_order
+from tqr.core.rules_text import rule_text
+from tqr.rules.phases import PHASE_LABELS, Phase, Window, order_problems
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def validate_windows(specs: list[WindowSpec]) -> None:
             problems.append(_("%(phase)s的截止日期（%(end)s）早于开始日期（%(start)s）")
                             % {"phase": _(PHASE_LABELS[s.phase]), "end": s.end, "start": s.start})
     if not problems:
-        problems = check_order([Window(s.phase, s.start, s.end) for s in specs])
+        problems = [rule_text(t) for t in order_problems([Window(s.phase, s.start, s.end) for s in specs])]
     if problems:
         raise ValidationError(problems)
 

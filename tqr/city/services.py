@@ -20,6 +20,7 @@ from tqr.applications.services import ApplicationError, application_transition, 
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
 from tqr.city.models import FinalApproval, Sample, SampleItem, Sticker
+from tqr.core.rules_text import rule_text
 from tqr.notifications.services import notify
 from tqr.rules import sampling
 from tqr.rules.flow import State
@@ -101,7 +102,7 @@ def sample_verify(sample: Sample) -> SampleCheck:
                             recorded_chosen=tuple(i for i in sample.chosen if i not in _widened_ids(sample)))
     live = members_of(sample.round, by_qualification=sample.by_qualification)
     changed = sampling.population_hash(live) != sample.population_hash
-    problems = list(check.problems)
+    problems = [rule_text(text) for text in check.texts]
     if changed:
         problems.append(_("提示：抽取之后该批次的总体已有变化（如区县核实后修改了结论），以上核验基于抽取时冻结的总体"))
     return SampleCheck(check.ok, problems, changed)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from tqr.accounts.permissions import require
 from tqr.core.downloads import attachment_response
 from tqr.core.middleware import client_ip
+from tqr.core.rules_text import rule_text
 from tqr.documents.xlsx import XLSX_TYPE
 from tqr.lookup import batch_file, services
 from tqr.rules.identifiers import validate_certificate_number
@@ -31,7 +32,7 @@ def clean_certificate_number(value: str) -> str:
     """A ValidationError with the identifier rules' message when the text cannot be a certificate number."""
     issues = validate_certificate_number(value, field=None)
     if issues:
-        raise ValidationError(issues[0].message)
+        raise ValidationError(rule_text(issues[0]))
     return value
 
 

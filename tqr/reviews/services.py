@@ -28,6 +28,7 @@ from tqr.applications.services import (
 )
 from tqr.audit.services import record
 from tqr.campaigns.models import Round
+from tqr.core.rules_text import rule_text
 from tqr.rules.codes import KIND_LABELS
 from tqr.rules.flow import State
 from tqr.teachers.models import CertificateType
@@ -91,7 +92,7 @@ def notice_end(start: date, workdays: int) -> date:
     try:
         return calendar().nth_workday(start, workdays)
     except UnknownCalendarYear as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(rule_text(exc)) from None
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from tqr.campaigns.selectors import units_for_administrators
 from tqr.core.downloads import attachment_response
 from tqr.core.jobs import job_start
 from tqr.core.links import url_for_id
+from tqr.core.rules_text import rule_text
 from tqr.documents.xlsx import XLSX_TYPE
 from tqr.reviews import exports, services
 from tqr.reviews.models import Notice, Objection
@@ -81,7 +82,7 @@ def _queue_lines(applications, may_review: bool) -> list[dict]:
             "pk": a.pk, "name": a.name, "unit": a.confirmation_point.display_name if a.confirmation_point else "",
             "cert_type": cert_types.get(a.cert_type, a.cert_type), "kind": KIND_LABELS.get(a.kind, a.kind),
             "proposal": a.proposal, "proposal_label": OUTCOME_LABELS.get(a.proposal, a.proposal),
-            "reasons": [(r.get("code", ""), r.get("message", "")) for r in (a.evaluation or {}).get("reasons") or ()],
+            "reasons": [(r.get("code", ""), rule_text(r)) for r in (a.evaluation or {}).get("reasons") or ()],
             "conclusion": a.conclusion, "conclusion_label": conclusions.get(a.conclusion, a.conclusion),
             "differs": a.conclusion != a.proposal, "selectable": reviewable and a.proposal == "qualified",
             "reviewable": reviewable, "url": url(a.pk),

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from .codes import OUTCOME_ORDER, REASONS
+from .i18n import CLAUSE_SEPARATOR, Join, Text, gettext_noop
 from .identifiers import (
     CERT_TYPES,
     POST_LEVEL_LABELS,
@@ -77,8 +78,17 @@ QUALIFICATION_STATUSES = ("valid", "revoked", "lost")
 # Units whose staff register only when they hold a teacher post title (黔江教办〔2023〕155号 一（二）).
 TITLE_REQUIRED_UNIT_KINDS = ("tv_university", "teacher_development_center", "inspectorate")
 
-GRADE_LABELS = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
-QUALIFICATION_STATUS_LABELS = {"valid": "有效", "revoked": "已被依法撤销", "lost": "已依法丧失"}
+GRADE_LABELS = {
+    "excellent": gettext_noop("优秀"),
+    "qualified": gettext_noop("合格"),
+    "basic": gettext_noop("基本合格"),
+    "unqualified": gettext_noop("不合格"),
+}
+QUALIFICATION_STATUS_LABELS = {
+    "valid": gettext_noop("有效"),
+    "revoked": gettext_noop("已被依法撤销"),
+    "lost": gettext_noop("已依法丧失"),
+}
 
 
 @dataclass(frozen=True)
@@ -185,9 +195,9 @@ class CaseError(ValueError):
 
     @property
     def message(self) -> str:
-        zh_case = f"案例「{self.case_label}」" if self.case_label is not None else "案例（未命名）"
+        zh_case = f"案例「{self.case_label}」" if self.case_label is not None else "案例（未命名）"  # i18n: data (input-contract error, Chinese and English side by side)
         en_case = f'case "{self.case_label}"' if self.case_label is not None else "unnamed case"
-        zh_field = f"字段 {self.field} " if self.field else ""
+        zh_field = f"字段 {self.field} " if self.field else ""  # i18n: data (input-contract error, Chinese and English side by side)
         en_field = f"field {self.field}: " if self.field else ""
         return f"{zh_case}：{zh_field}{self.problem_zh}。{en_case}: {en_field}{self.problem_en}."
 
@@ -208,46 +218,46 @@ class _Reader:
 
     def object(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):
         if not isinstance(value, dict):
-            raise self.fail(path, f"应为对象，实为 {_json_type(value)}", f"expected an object, got {_json_type(value)}")
+            raise self.fail(path, f"应为对象，实为 {_json_type(value)}", f"expected an object, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
         for key in value:
             if key not in required and key not in optional:
                 where = _join(path, str(key))
-                raise self.fail(where, "不是可识别的字段（请检查拼写）", "unknown field (check the spelling)")
+                raise self.fail(where, "不是可识别的字段（请检查拼写）", "unknown field (check the spelling)")  # i18n: data (input-contract error, Chinese and English side by side)
         for key in required:
             if key not in value:
-                raise self.fail(_join(path, key), "缺失", "is missing")
+                raise self.fail(_join(path, key), "缺失", "is missing")  # i18n: data (input-contract error, Chinese and English side by side)
         return value
 
     def string(self, value: Any, path: str, *, nullable: bool = False, non_empty: bool = False) -> str | None:
         if value is None and nullable:
             return None
         if not isinstance(value, str):
-            expected = "字符串或 null" if nullable else "字符串"
-            raise self.fail(path, f"应为{expected}，实为 {_json_type(value)}", f"expected a string, got {_json_type(value)}")
+            expected = "字符串或 null" if nullable else "字符串"  # i18n: data (input-contract error, Chinese and English side by side)
+            raise self.fail(path, f"应为{expected}，实为 {_json_type(value)}", f"expected a string, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
         if non_empty and not value.strip():
-            raise self.fail(path, "不能为空", "must not be empty")
+            raise self.fail(path, "不能为空", "must not be empty")  # i18n: data (input-contract error, Chinese and English side by side)
         return value
 
     def boolean(self, value: Any, path: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(path, f"应为 true 或 false，实为 {_json_type(value)}", f"expected true or false, got {_json_type(value)}")
+            raise self.fail(path, f"应为 true 或 false，实为 {_json_type(value)}", f"expected true or false, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
         return value
 
     def integer(self, value: Any, path: str, *, minimum: int | None = None) -> int:
         # bool is an int subclass in Python; true/false is never a count.
         if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(path, f"应为整数，实为 {_json_type(value)}", f"expected an integer, got {_json_type(value)}")
+            raise self.fail(path, f"应为整数，实为 {_json_type(value)}", f"expected an integer, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
         if minimum is not None and value < minimum:
-            raise self.fail(path, f"不能小于 {minimum}", f"must be at least {minimum}")
+            raise self.fail(path, f"不能小于 {minimum}", f"must be at least {minimum}")  # i18n: data (input-contract error, Chinese and English side by side)
         return value
 
     def number(self, value: Any, path: str) -> int | float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, f"应为数字，实为 {_json_type(value)}", f"expected a number, got {_json_type(value)}")
+            raise self.fail(path, f"应为数字，实为 {_json_type(value)}", f"expected a number, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
         if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(path, "应为有限数字", "must be a finite number")
+            raise self.fail(path, "应为有限数字", "must be a finite number")  # i18n: data (input-contract error, Chinese and English side by side)
         if value < 0:
-            raise self.fail(path, "不能为负数", "must not be negative")
+            raise self.fail(path, "不能为负数", "must not be negative")  # i18n: data (input-contract error, Chinese and English side by side)
         return value
 
     def choice(self, value: Any, path: str, allowed: tuple[str, ...], *, nullable: bool = False) -> str | None:
@@ -258,7 +268,7 @@ class _Reader:
             got = value if isinstance(value, str) else _json_type(value)
             raise self.fail(
                 path,
-                f"的值 {got!r} 不是允许的取值（{shown}）",
+                f"的值 {got!r} 不是允许的取值（{shown}）",  # i18n: data (input-contract error, Chinese and English side by side)
                 f"unknown value {got!r}; expected one of {', '.join(allowed)}{', null' if nullable else ''}",
             )
         return value
@@ -266,11 +276,11 @@ class _Reader:
     def day(self, value: Any, path: str) -> date:
         if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
             got = repr(value) if isinstance(value, str) else _json_type(value)
-            raise self.fail(path, f"应为 YYYY-MM-DD 格式的日期，实为 {got}", f"expected a YYYY-MM-DD date, got {got}")
+            raise self.fail(path, f"应为 YYYY-MM-DD 格式的日期，实为 {got}", f"expected a YYYY-MM-DD date, got {got}")  # i18n: data (input-contract error, Chinese and English side by side)
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise self.fail(path, f"{value} 不是有效日期", f"{value} is not a real date") from None
+            raise self.fail(path, f"{value} 不是有效日期", f"{value} is not a real date") from None  # i18n: data (input-contract error, Chinese and English side by side)
 
 
 def _join(path: str, key: str) -> str:
@@ -334,7 +344,7 @@ def parse_case(obj: object) -> Case:
         )
     seconded_from = r.string(t["seconded_from"], "teacher.seconded_from", nullable=True)
     if seconded_from is not None and not seconded_from.strip():
-        raise r.fail("teacher.seconded_from", "不能为空字符串（没有借调时填 null）", "must not be empty (use null)")
+        raise r.fail("teacher.seconded_from", "不能为空字符串（没有借调时填 null）", "must not be empty (use null)")  # i18n: data (input-contract error, Chinese and English side by side)
     teacher = Teacher(
         name=r.string(t["name"], "teacher.name"),
         id_number=r.string(t["id_number"], "teacher.id_number"),
@@ -379,7 +389,7 @@ def parse_case(obj: object) -> Case:
 def _parse_assessments(r: _Reader, value: Any) -> dict[int, str]:
     path = "period.annual_assessments"
     if not isinstance(value, dict):
-        raise r.fail(path, f"应为对象（年度 → 等次），实为 {_json_type(value)}", f"expected an object (year → grade), got {_json_type(value)}")
+        raise r.fail(path, f"应为对象（年度 → 等次），实为 {_json_type(value)}", f"expected an object (year → grade), got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
     out: dict[int, str] = {}
     for key, grade in value.items():
         where = f"{path}.{key}"
@@ -389,9 +399,9 @@ def _parse_assessments(r: _Reader, value: Any) -> dict[int, str]:
         elif isinstance(key, str) and _YEAR_KEY_RE.fullmatch(key):
             year = int(key)
         else:
-            raise r.fail(where, "键应为四位年份，如 \"2020\"", 'key must be a four-digit year such as "2020"')
+            raise r.fail(where, "键应为四位年份，如 \"2020\"", 'key must be a four-digit year such as "2020"')  # i18n: data (input-contract error, Chinese and English side by side)
         if year in out:
-            raise r.fail(where, "年份重复", "duplicate year")
+            raise r.fail(where, "年份重复", "duplicate year")  # i18n: data (input-contract error, Chinese and English side by side)
         # null means "no assessment for that year", the same as leaving the year out (→ R4 if it counts).
         if grade is not None:
             out[year] = r.choice(grade, where, GRADES)
@@ -401,7 +411,7 @@ def _parse_assessments(r: _Reader, value: Any) -> dict[int, str]:
 def _parse_interruptions(r: _Reader, value: Any) -> tuple[Interruption, ...]:
     path = "period.interruptions"
     if not isinstance(value, list):
-        raise r.fail(path, f"应为数组，实为 {_json_type(value)}", f"expected an array, got {_json_type(value)}")
+        raise r.fail(path, f"应为数组，实为 {_json_type(value)}", f"expected an array, got {_json_type(value)}")  # i18n: data (input-contract error, Chinese and English side by side)
     out = []
     for i, item in enumerate(value):
         where = f"{path}[{i}]"
@@ -473,6 +483,19 @@ class Reason:
     @property
     def outcome(self) -> str:
         return REASONS[self.code].outcome
+
+    @property
+    def text(self) -> Text:
+        """The message as a ``Text`` (``tqr.rules.i18n``), rebuilt from the code and the evidence."""
+        return reason_text(self.code, self.evidence)
+
+    @property
+    def template(self) -> str:
+        return self.text.template
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.text.params)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "clause": self.clause, "message": self.message, "evidence": self.evidence}
@@ -586,16 +609,68 @@ def scope_reason(case: Case, settings: RuleSettings = RuleSettings()) -> str | N
     return None
 
 
-def _years(years: list[int] | tuple[int, ...]) -> str:
-    return "、".join(str(y) for y in years)
-
-
 def _number(value: int | float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _reason(code: str, message: str, evidence: dict[str, Any]) -> Reason:
-    return Reason(code=code, clause=REASONS[code].clause, message=message, evidence=evidence)
+def reason_text(code: str, evidence: Mapping[str, Any]) -> Text:
+    """The message of a reason, from its code and evidence: the evidence holds every value the message shows,
+    so a stored reason (``Reason.as_dict``) can be shown again, in any language, without the case."""
+    e = evidence
+    if code == "U1":
+        return Text(gettext_noop("师德考核认定有违反《中小学教师职业道德规范》、影响恶劣的行为，按规定注册结论为不合格"))
+    if code == "U2":
+        runs = Join(
+            [Text(gettext_noop("%(years)s 年连续 %(count)s 年"), {"years": Join(run), "count": len(run)}) for run in e["runs"]],
+            CLAUSE_SEPARATOR,
+        )
+        return Text(gettext_noop("%(runs)s年度考核不合格，按规定注册结论为不合格"), {"runs": runs})
+    if code == "U3":
+        return Text(
+            gettext_noop("教师资格%(status)s，按规定注册结论为不合格"),
+            {"status": QUALIFICATION_STATUS_LABELS[e["qualification_status"]]},
+        )
+    if code == "D1":
+        return Text(
+            gettext_noop("培训学时 %(hours)s，需满 %(required)s 学时，按规定将暂缓注册"),
+            {"hours": _number(e["training_hours"]), "required": e["required"]},
+        )
+    if code == "D2":
+        return Text(
+            gettext_noop("未经批准中断教育教学工作 %(days)s 天，超过一个学期（%(semester_days)s 天），按规定将暂缓注册"),
+            {"days": Join([item["days"] for item in e["interruptions"]]), "semester_days": e["semester_days"]},
+        )
+    if code == "D3":
+        return Text(gettext_noop("%(years)s 年年度考核不合格，按规定将暂缓注册"), {"years": Join(e["years"])})
+    if code == "R1":
+        return Text(gettext_noop("师德考核有违规记录（未认定为严重），请审核人员核实后决定"))
+    if code == "R2":
+        return Text(
+            gettext_noop("%(years)s 年年度考核为基本合格，未达到“合格以上等次”，请审核人员核实后决定"),
+            {"years": Join(e["years"])},
+        )
+    if code == "R3":
+        return Text(gettext_noop("身心健康证明显示不能胜任教育教学工作，请审核人员核实后决定"))
+    if code == "R4":
+        return Text(
+            gettext_noop("缺少 %(years)s 年的年度考核结果，请补交年度考核证明"), {"years": Join(e["missing_years"])}
+        )
+    if code == "R5":
+        post = POST_LEVEL_LABELS[e["post_level"]]
+        if e["certificate_type"] is None:
+            return Text(
+                gettext_noop("旧版证书号码看不出资格种类，无法核对是否可在%(post)s任教，请审核人员核对证书原件"),
+                {"post": post},
+            )
+        return Text(
+            gettext_noop("持有%(certificate)s教师资格，任教岗位为%(post)s，资格与任教学段不符，请审核人员核对"),
+            {"certificate": POST_LEVEL_LABELS[e["certificate_type"]], "post": post},
+        )
+    raise KeyError(f"no message for reason code {code!r}")
+
+
+def _reason(code: str, evidence: dict[str, Any]) -> Reason:
+    return Reason(code=code, clause=REASONS[code].clause, message=reason_text(code, evidence).render(), evidence=evidence)
 
 
 def _unqualified_runs(grades: Mapping[int, str], years: tuple[int, ...]) -> list[list[int]]:
@@ -624,107 +699,44 @@ def reasons(case: Case, settings: RuleSettings = RuleSettings()) -> tuple[Reason
 
     # 不合格 (教师〔2013〕9号 第十条)
     if p.ethics == "serious_violation":
-        out.append(
-            _reason(
-                "U1",
-                "师德考核认定有违反《中小学教师职业道德规范》、影响恶劣的行为，按规定注册结论为不合格",
-                {"ethics": p.ethics},
-            )
-        )
+        out.append(_reason("U1", {"ethics": p.ethics}))
     runs = _unqualified_runs(grades, years)
     if runs:
-        described = "；".join(f"{_years(run)} 年连续 {len(run)} 年" for run in runs)
-        out.append(
-            _reason(
-                "U2",
-                f"{described}年度考核不合格，按规定注册结论为不合格",
-                {"years": [y for run in runs for y in run], "runs": runs},
-            )
-        )
+        out.append(_reason("U2", {"years": [y for run in runs for y in run], "runs": runs}))
     if p.qualification_status in ("revoked", "lost"):
-        out.append(
-            _reason(
-                "U3",
-                f"教师资格{QUALIFICATION_STATUS_LABELS[p.qualification_status]}，按规定注册结论为不合格",
-                {"qualification_status": p.qualification_status},
-            )
-        )
+        out.append(_reason("U3", {"qualification_status": p.qualification_status}))
 
     # 暂缓注册 (第九条)
     required = settings.required_training_hours
     if kind in ("periodic", "reapply") and p.training_hours < required:
-        out.append(
-            _reason(
-                "D1",
-                f"培训学时 {_number(p.training_hours)}，需满 {required} 学时，按规定将暂缓注册",
-                {"training_hours": p.training_hours, "required": required},
-            )
-        )
+        out.append(_reason("D1", {"training_hours": p.training_hours, "required": required}))
     long_unapproved = [
         {"index": i, "days": item.days}
         for i, item in enumerate(p.interruptions)
         if item.approved is None and item.days > settings.semester_days
     ]
     if long_unapproved:
-        days = "、".join(str(item["days"]) for item in long_unapproved)
-        out.append(
-            _reason(
-                "D2",
-                f"未经批准中断教育教学工作 {days} 天，超过一个学期（{settings.semester_days} 天），按规定将暂缓注册",
-                {"interruptions": long_unapproved, "semester_days": settings.semester_days},
-            )
-        )
+        out.append(_reason("D2", {"interruptions": long_unapproved, "semester_days": settings.semester_days}))
     in_runs = {y for run in runs for y in run}
     single_unqualified = [y for y in years if grades.get(y) == "unqualified" and y not in in_runs]
     if single_unqualified:
-        out.append(
-            _reason(
-                "D3",
-                f"{_years(single_unqualified)} 年年度考核不合格，按规定将暂缓注册",
-                {"years": single_unqualified},
-            )
-        )
+        out.append(_reason("D3", {"years": single_unqualified}))
 
     # 需人工审核: a 合格 condition (第八条) is in doubt; the reviewer decides.
     if p.ethics == "violation":
-        out.append(
-            _reason("R1", "师德考核有违规记录（未认定为严重），请审核人员核实后决定", {"ethics": p.ethics})
-        )
+        out.append(_reason("R1", {"ethics": p.ethics}))
     basic = [y for y in years if grades.get(y) == "basic"]
     if basic:
-        out.append(
-            _reason(
-                "R2",
-                f"{_years(basic)} 年年度考核为基本合格，未达到“合格以上等次”，请审核人员核实后决定",
-                {"years": basic},
-            )
-        )
+        out.append(_reason("R2", {"years": basic}))
     if p.health == "unfit":
-        out.append(
-            _reason("R3", "身心健康证明显示不能胜任教育教学工作，请审核人员核实后决定", {"health": p.health})
-        )
+        out.append(_reason("R3", {"health": p.health}))
     missing = [y for y in years if y not in grades]
     if missing:
-        out.append(
-            _reason(
-                "R4",
-                f"缺少 {_years(missing)} 年的年度考核结果，请补交年度考核证明",
-                {"missing_years": missing, "counted_years": list(years)},
-            )
-        )
+        out.append(_reason("R4", {"missing_years": missing, "counted_years": list(years)}))
     cert = certificate_type(case)
     post = case.teacher.post_level
     if not certificate_covers(cert, post):
-        if cert is None:
-            message = (
-                f"旧版证书号码看不出资格种类，无法核对是否可在{POST_LEVEL_LABELS[post]}任教，请审核人员核对证书原件"
-            )
-        else:
-            message = (
-                f"持有{POST_LEVEL_LABELS[cert]}教师资格，任教岗位为{POST_LEVEL_LABELS[post]}，"
-                "资格与任教学段不符，请审核人员核对"
-            )
-        out.append(_reason("R5", message, {"certificate_type": cert, "post_level": post}))
+        out.append(_reason("R5", {"certificate_type": cert, "post_level": post}))
     return tuple(out)
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as _field
 from datetime import date
 from operator import mul
+
+from .i18n import Text, gettext_noop
 
 __all__ = [
     "CERT_TYPES",
@@ -48,16 +51,16 @@ CERT_TYPES: dict[str, str] = {
 CERT_TYPE_DIGITS: dict[str, str] = {level: digit for digit, level in CERT_TYPES.items()}
 
 POST_LEVEL_LABELS: dict[str, str] = {
-    "kindergarten": "幼儿园",
-    "primary": "小学",
-    "junior": "初级中学",
-    "senior": "高级中学",
-    "vocational": "中等职业学校",
-    "vocational_practice": "中职实习指导",
-    "higher": "高等学校",
+    "kindergarten": gettext_noop("幼儿园"),
+    "primary": gettext_noop("小学"),
+    "junior": gettext_noop("初级中学"),
+    "senior": gettext_noop("高级中学"),
+    "vocational": gettext_noop("中等职业学校"),
+    "vocational_practice": gettext_noop("中职实习指导"),
+    "higher": gettext_noop("高等学校"),
 }
 
-GENDER_LABELS = {"male": "男", "female": "女"}
+GENDER_LABELS = {"male": gettext_noop("男"), "female": gettext_noop("女")}
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,17 @@ class Issue:
     code: str
     message: str
     field: str | None = None
+    # To translate the message where it is shown (tqr.rules.i18n); not part of the output contract.
+    template: str = _field(default="", compare=False, repr=False)
+    params: dict = _field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def text(self) -> Text:
+        return Text(self.template or self.message, self.params if self.template else {})
+
+    @classmethod
+    def of(cls, code: str, text: Text, field: str | None = None) -> Issue:
+        return cls(code, text.render(), field, text.template, dict(text.params))
 
     def as_dict(self) -> dict[str, str]:
         # Warnings carry no field in the output contract, so the key is left out rather than null.
@@ -137,27 +151,34 @@ def validate_resident_id(
     normalised = normalise(value)
     if not _ID_RE.fullmatch(normalised):
         return [
-            Issue(
+            Issue.of(
                 "ID_FORMAT",
-                "身份证号码应为 18 位：前 17 位是数字，最后一位是数字或 X",
+                Text(gettext_noop("身份证号码应为 18 位：前 17 位是数字，最后一位是数字或 X")),
                 field,
             )
         ]
     issues = []
     if resident_id_check_char(normalised[:17]) != normalised[17]:
-        issues.append(Issue("ID_CHECKSUM", "身份证号码校验位错误，请逐位核对号码", field))
+        issues.append(Issue.of("ID_CHECKSUM", Text(gettext_noop("身份证号码校验位错误，请逐位核对号码")), field))
     try:
         born = resident_id_birth_date(normalised)
     except ValueError:
         issues.append(
-            Issue("ID_BIRTHDATE", f"身份证号码中的出生日期 {normalised[6:14]} 不是有效日期", field)
+            Issue.of(
+                "ID_BIRTHDATE",
+                Text(gettext_noop("身份证号码中的出生日期 %(digits)s 不是有效日期"), {"digits": normalised[6:14]}),
+                field,
+            )
         )
     else:
         if not_after is not None and born > not_after:
             issues.append(
-                Issue(
+                Issue.of(
                     "ID_BIRTHDATE",
-                    f"身份证号码中的出生日期 {born.isoformat()} 晚于 {not_after.isoformat()}，不可能正确",
+                    Text(
+                        gettext_noop("身份证号码中的出生日期 %(born)s 晚于 %(limit)s，不可能正确"),
+                        {"born": born.isoformat(), "limit": not_after.isoformat()},
+                    ),
                     field,
                 )
             )
@@ -236,24 +257,27 @@ def validate_certificate_number(
     """Errors CERT_FORMAT, or for 17 digits CERT_TYPE and/or CERT_YEAR (year after the round year)."""
     normalised = normalise(value)
     if not _CERT_RE.fullmatch(normalised):
-        return [Issue("CERT_FORMAT", "教师资格证书号码应为 17 位数字（旧版证书为 15 位）", field)]
+        return [Issue.of("CERT_FORMAT", Text(gettext_noop("教师资格证书号码应为 17 位数字（旧版证书为 15 位）")), field)]
     info = decode_certificate(normalised)
     if info.legacy:
         return []  # no published layout for 15-digit numbers: format check only
     issues = []
     if info.type is None:
         issues.append(
-            Issue(
+            Issue.of(
                 "CERT_TYPE",
-                f"教师资格证书号码第 10 位是资格种类，应为 1–7，现为 {info.type_digit}",
+                Text(gettext_noop("教师资格证书号码第 10 位是资格种类，应为 1–7，现为 %(digit)s"), {"digit": info.type_digit}),
                 field,
             )
         )
     if round_year is not None and info.year is not None and info.year > round_year:
         issues.append(
-            Issue(
+            Issue.of(
                 "CERT_YEAR",
-                f"教师资格证书号码前 4 位是认定年度，{info.year} 年晚于本次注册年度 {round_year} 年",
+                Text(
+                    gettext_noop("教师资格证书号码前 4 位是认定年度，%(year)s 年晚于本次注册年度 %(round_year)s 年"),
+                    {"year": info.year, "round_year": round_year},
+                ),
                 field,
             )
         )
@@ -277,10 +301,12 @@ def gender_mismatch(id_number: str, certificate_number: str) -> Issue | None:
     from_id = resident_id_gender(id_number)
     if from_id == cert.gender:
         return None
-    return Issue(
+    return Issue.of(
         "GENDER_MISMATCH",
-        f"身份证号码显示为{GENDER_LABELS[from_id]}性，教师资格证书号码第 11 位显示为"
-        f"{GENDER_LABELS[cert.gender]}性，请核对（仅作提示，不影响注册）",
+        Text(
+            gettext_noop("身份证号码显示为%(id_gender)s性，教师资格证书号码第 11 位显示为%(cert_gender)s性，请核对（仅作提示，不影响注册）"),
+            {"id_gender": GENDER_LABELS[from_id], "cert_gender": GENDER_LABELS[cert.gender]},
+        ),
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from .i18n import Text, gettext_noop
+
 
 class Phase(StrEnum):
     TRAINING = "training"
@@ -28,27 +30,27 @@ class Phase(StrEnum):
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
 PHASE_LABELS: dict[Phase, str] = {
-    Phase.TRAINING: "注册管理员培训",
-    Phase.APPLICATION: "网上报名",
-    Phase.CONFIRMATION: "现场确认",
-    Phase.INITIAL_REVIEW: "初审",
-    Phase.NOTICE: "公示",
-    Phase.SECONDARY_REVIEW: "复审（随机抽查）",
-    Phase.FINAL_REVIEW: "终审",
-    Phase.RECORDING: "登记注册结论",
-    Phase.ARCHIVING: "资料归档",
+    Phase.TRAINING: gettext_noop("注册管理员培训"),
+    Phase.APPLICATION: gettext_noop("网上报名"),
+    Phase.CONFIRMATION: gettext_noop("现场确认"),
+    Phase.INITIAL_REVIEW: gettext_noop("初审"),
+    Phase.NOTICE: gettext_noop("公示"),
+    Phase.SECONDARY_REVIEW: gettext_noop("复审（随机抽查）"),
+    Phase.FINAL_REVIEW: gettext_noop("终审"),
+    Phase.RECORDING: gettext_noop("登记注册结论"),
+    Phase.ARCHIVING: gettext_noop("资料归档"),
 }
 
 PHASE_ACTORS: dict[Phase, str] = {
-    Phase.TRAINING: "区县",
-    Phase.APPLICATION: "教师",
-    Phase.CONFIRMATION: "学校",
-    Phase.INITIAL_REVIEW: "区县",
-    Phase.NOTICE: "区县",
-    Phase.SECONDARY_REVIEW: "市级",
-    Phase.FINAL_REVIEW: "市级",
-    Phase.RECORDING: "区县",
-    Phase.ARCHIVING: "区县",
+    Phase.TRAINING: gettext_noop("区县"),
+    Phase.APPLICATION: gettext_noop("教师"),
+    Phase.CONFIRMATION: gettext_noop("学校"),
+    Phase.INITIAL_REVIEW: gettext_noop("区县"),
+    Phase.NOTICE: gettext_noop("区县"),
+    Phase.SECONDARY_REVIEW: gettext_noop("市级"),
+    Phase.FINAL_REVIEW: gettext_noop("市级"),
+    Phase.RECORDING: gettext_noop("区县"),
+    Phase.ARCHIVING: gettext_noop("区县"),
 }
 
 
@@ -88,16 +90,24 @@ class PhaseStatus:
         return PHASE_LABELS[self.upcoming] if self.upcoming else ""
 
     @property
-    def label(self) -> str:
+    def text(self) -> Text:
+        """The label as a ``Text`` (see ``tqr.rules.i18n``): translated where it is shown."""
         if self.current is not None:
-            return PHASE_LABELS[self.current]
+            return Text(PHASE_LABELS[self.current])
         if self.before_start:
-            return "尚未开始"
+            return Text(gettext_noop("尚未开始"))
         if self.finished:
-            return "已结束"
-        return f"{PHASE_LABELS[self.last_closed]}已结束，等待{PHASE_LABELS[self.upcoming]}" if (
-            self.last_closed and self.upcoming
-        ) else "进行中"
+            return Text(gettext_noop("已结束"))
+        if self.last_closed and self.upcoming:
+            return Text(
+                gettext_noop("%(closed)s已结束，等待%(upcoming)s"),
+                {"closed": PHASE_LABELS[self.last_closed], "upcoming": PHASE_LABELS[self.upcoming]},
+            )
+        return Text(gettext_noop("进行中"))
+
+    @property
+    def label(self) -> str:
+        return self.text.render()
 
 
 def phase_status(windows: Iterable[Window], day: date) -> PhaseStatus:
@@ -121,11 +131,24 @@ def is_open(windows: Iterable[Window], phase: Phase, day: date) -> bool:
 
 def check_order(windows: Iterable[Window]) -> list[str]:
     """Problems with a round's windows, in Chinese: each phase may not start before the previous one."""
+    return [text.render() for text in order_problems(windows)]
+
+
+def order_problems(windows: Iterable[Window]) -> list[Text]:
+    """``check_order`` as ``Text`` (see ``tqr.rules.i18n``), to be translated where it is shown."""
     problems = []
     ordered = sorted(windows, key=lambda w: PHASE_ORDER.index(w.phase))
     for before, after in zip(ordered, ordered[1:], strict=False):
         if after.start < before.start:
             problems.append(
-                f"{PHASE_LABELS[after.phase]}的开始日期（{after.start}）早于{PHASE_LABELS[before.phase]}的开始日期（{before.start}）"
+                Text(
+                    gettext_noop("%(phase)s的开始日期（%(start)s）早于%(previous)s的开始日期（%(previous_start)s）"),
+                    {
+                        "phase": PHASE_LABELS[after.phase],
+                        "start": str(after.start),
+                        "previous": PHASE_LABELS[before.phase],
+                        "previous_start": str(before.start),
+                    },
+                )
             )
     return problems

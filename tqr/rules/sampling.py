@@ -29,8 +29,10 @@ import json
 import math
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from .i18n import CLAUSE_SEPARATOR, Join, Text, gettext_noop
 
 __all__ = [
     "NON_QUALIFIED_CONCLUSIONS",
@@ -57,15 +59,15 @@ __all__ = [
 
 # The conclusions that are always checked when the spec says so: the model's values and the printed
 # labels, since a published list may carry either.
-NON_QUALIFIED_CONCLUSIONS = frozenset({"deferred", "unqualified", "暂缓注册", "暂缓", "不合格"})
+NON_QUALIFIED_CONCLUSIONS = frozenset({"deferred", "unqualified", "暂缓注册", "暂缓", "不合格"})  # i18n: data (published lists)
 
 RANDOM = "random"
 NON_QUALIFIED = "non_qualified"
 WIDENED = "widened"
 REASON_LABELS = {
-    RANDOM: "随机抽取",
-    NON_QUALIFIED: "暂缓或不合格全部抽查",
-    WIDENED: "扩大抽查（整层）",
+    RANDOM: gettext_noop("随机抽取"),
+    NON_QUALIFIED: gettext_noop("暂缓或不合格全部抽查"),
+    WIDENED: gettext_noop("扩大抽查（整层）"),
 }
 
 MAX_LISTED_IDS = 20  # in a problem message; the rest are counted
@@ -241,12 +243,15 @@ class Verification:
     ok: bool
     problems: list[str]  # in Chinese, one per part that differs; empty when ok
     redrawn: Draw  # the draw recomputed from the given members and seed
+    texts: list[Text] = field(default_factory=list, compare=False, repr=False)  # the problems, to translate
 
 
-def _id_list(ids: Iterable[int]) -> str:
+def _id_list(ids: Iterable[int]) -> Text:
     ids = sorted(ids)
-    shown = "、".join(str(i) for i in ids[:MAX_LISTED_IDS])
-    return shown + (f"等{len(ids)}个" if len(ids) > MAX_LISTED_IDS else "")
+    shown = Join(ids[:MAX_LISTED_IDS])
+    if len(ids) > MAX_LISTED_IDS:
+        return Text(gettext_noop("%(ids)s等%(count)s个"), {"ids": shown, "count": len(ids)})
+    return Text("%(ids)s", {"ids": shown})
 
 
 def verify(
@@ -260,21 +265,28 @@ def verify(
 ) -> Verification:
     """Recompute the draw from the published list and seed and compare each part with the record."""
     redrawn = draw(members, seed, spec)
-    problems = []
+    problems: list[Text] = []
     if redrawn.population_hash != recorded_population_hash.strip().lower():
-        problems.append("抽查对象总体已变化（哈希不一致）")
+        problems.append(Text(gettext_noop("抽查对象总体已变化（哈希不一致）")))
     if redrawn.seed_hash != recorded_seed_hash.strip().lower():
-        problems.append("种子与抽签前登记的哈希不一致")
+        problems.append(Text(gettext_noop("种子与抽签前登记的哈希不一致")))
     recorded = set(recorded_chosen)
     recomputed = set(redrawn.chosen)
     if recorded != recomputed:
         parts = []
         if recorded - recomputed:
-            parts.append(f"记录中多出：{_id_list(recorded - recomputed)}")
+            parts.append(Text(gettext_noop("记录中多出：%(ids)s"), {"ids": _id_list(recorded - recomputed)}))
         if recomputed - recorded:
-            parts.append(f"记录中缺少：{_id_list(recomputed - recorded)}")
-        problems.append(f"按种子重新抽取的名单与记录不一致（{'；'.join(parts)}）")
-    return Verification(ok=not problems, problems=problems, redrawn=redrawn)
+            parts.append(Text(gettext_noop("记录中缺少：%(ids)s"), {"ids": _id_list(recomputed - recorded)}))
+        problems.append(
+            Text(
+                gettext_noop("按种子重新抽取的名单与记录不一致（%(parts)s）"),
+                {"parts": Join(parts, CLAUSE_SEPARATOR)},
+            )
+        )
+    return Verification(
+        ok=not problems, problems=[p.render() for p in problems], redrawn=redrawn, texts=problems
+    )
 
 
 # --- widening the sample ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 
 from chinese_calendar import constants as _library
 
+from .i18n import Text, gettext_noop
+
 __all__ = ["LIBRARY_YEARS", "UnknownCalendarYear", "WorkdayCalendar"]
 
 # The years chinesecalendar ships an arrangement for, read from the library itself so that an upgrade
@@ -30,8 +32,15 @@ class UnknownCalendarYear(Exception):
         super().__init__(self.message)
 
     @property
+    def text(self) -> Text:
+        return Text(
+            gettext_noop("%(year)s 年的节假日安排尚未录入，无法计算工作日（请在管理后台录入该年的放假安排）"),
+            {"year": self.year},
+        )
+
+    @property
     def message(self) -> str:
-        return f"{self.year} 年的节假日安排尚未录入，无法计算工作日（请在管理后台录入该年的放假安排）"
+        return self.text.render()
 
 
 class WorkdayCalendar:

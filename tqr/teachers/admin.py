@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from tqr.core.rules_text import rule_text
 from tqr.rules.identifiers import normalise, validate_resident_id
 from tqr.teachers.models import (
     AnnualAssessment,
@@ -21,7 +22,7 @@ class TeacherProfileForm(forms.ModelForm):
         value = normalise(self.cleaned_data["id_number"])
         issues = validate_resident_id(value)
         if issues:
-            raise forms.ValidationError([i.message for i in issues])
+            raise forms.ValidationError([rule_text(i) for i in issues])
         return value
 
 
