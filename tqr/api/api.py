@@ -39,6 +39,7 @@ from tqr.api.schemas import (
 from tqr.api.school import router as school_router
 from tqr.api.visits import router as visits_router
 from tqr.campaigns.selectors import today
+from tqr.core.rules_text import label, rule_text
 
 
 class ApiRateThrottle(UserRateThrottle):
@@ -110,10 +111,10 @@ def round_out(round_) -> dict:
         "id": round_.pk, "year": round_.year, "title": round_.title,
         "district_id": round_.district_id, "district_name": round_.district.name,
         "current_phase": status.current.value if status.current else None,
-        "current_phase_label": status.label,
+        "current_phase_label": rule_text(status),
         "upcoming_phase": status.upcoming.value if status.upcoming else None,
         "windows": [
-            {"phase": w.phase, "label": w.label, "start_date": w.start_date, "end_date": w.end_date,
+            {"phase": w.phase, "label": label(w.label), "start_date": w.start_date, "end_date": w.end_date,
              "place": w.place}
             for w in round_.timeline()
         ],

@@ -29,7 +29,7 @@ from tqr.applications.services import ApplicationError
 from tqr.audit.services import record
 from tqr.campaigns.selectors import today
 from tqr.core.downloads import attachment_response
-from tqr.core.rules_text import rule_text
+from tqr.core.rules_text import label, rule_text
 from tqr.documents.photos import PhotoError
 from tqr.rules import flow
 from tqr.rules.flow import State
@@ -113,7 +113,7 @@ def application_out(app, user) -> dict:
     actor = services.actor_kind(user, app)
     return {
         "id": app.pk, "number": app.number, "round_id": app.round_id, "state": app.state,
-        "state_label": app.state_label, "version": app.version, "step": app.step,
+        "state_label": label(app.state_label), "version": app.version, "step": app.step,
         "terms_accepted": app.terms_accepted_at is not None,
         "id_number_masked": app.teacher.id_masked, "certificate_number": app.certificate_number,
         "name": app.name, "gender": app.gender, "ethnicity": app.ethnicity, "birth_date": _iso(app.birth_date),

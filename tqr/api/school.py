@@ -20,6 +20,7 @@ from tqr.applications.roster import SORTS as ROSTER_SORTS
 from tqr.applications.services import ApplicationError
 from tqr.applications.statistics import unit_statistics
 from tqr.core.models import Job
+from tqr.core.rules_text import label
 
 router = Router(tags=["学校：现场确认"])
 
@@ -166,7 +167,7 @@ def school_roster(request, round_id: int, show: str = "due", q: str = "", sort: 
          "post_level": r.teacher.post_level, "subject": r.teacher.subject, "due": r.due, "scope": r.scope_text,
          "kind": r.evaluation.kind if r.evaluation else "", "proposal": r.evaluation.proposal if r.evaluation else "",
          "application_id": r.application.pk if r.application else None, "state": r.state,
-         "state_label": r.state_label} for r in rows[offset:offset + limit]]}
+         "state_label": label(r.state_label)} for r in rows[offset:offset + limit]]}
 
 
 @router.post("/school/rounds/{round_id}/remind", response={200: dict, 403: ErrorOut, 404: ErrorOut},

@@ -25,6 +25,7 @@ from tqr.applications.roster import roster
 from tqr.campaigns.models import PhaseWindow, RegistrationAdministrator, Round
 from tqr.campaigns.workdays import UnknownCalendarYear, calendar
 from tqr.city.models import SampleItem
+from tqr.core.rules_text import rule_text
 from tqr.rules.flow import State
 from tqr.rules.phases import PHASE_LABELS, Phase
 from tqr.teachers.models import CertificateType, Conclusion
@@ -104,7 +105,7 @@ def deadlines(round_: Round, day: date, cal) -> list[dict]:
     for w in round_.timeline():
         status = "done" if w.end_date and w.end_date < day else "open" if w.start_date <= day else "upcoming"
         out.append({
-            "phase": w.phase, "label": str(PHASE_LABELS[Phase(w.phase)]), "start_date": w.start_date,
+            "phase": w.phase, "label": _(PHASE_LABELS[Phase(w.phase)]), "start_date": w.start_date,
             "end_date": w.end_date, "status": status,
             "status_label": {"done": _("已结束"), "open": _("进行中"), "upcoming": _("未开始")}[status],
             "workdays_left": _workdays_left(cal, day, w.end_date) if status != "done" else None,
@@ -283,7 +284,7 @@ def city_dashboard(rounds: list[Round], *, day: date, threshold: int | None = No
             "round_id": r.pk, "district_id": r.district_id, "name": r.district.display_name, "title": r.title,
             **{k: sum(row[k] for row in rows) for k in ("applied", "pending", "confirmed", "reviewed", "concluded",
                                                         "abandoned")},
-            "phase_label": status.label,
+            "phase_label": rule_text(status),
             "phase_end": current.end_date if current else None,
             "phase_workdays_left": _workdays_left(cal, day, current.end_date) if current else None,
             "at_risk": sum(1 for row in rows if _at_risk(row, confirmation, day, left, threshold)),
@@ -326,7 +327,7 @@ def school_dashboard(round_: Round, unit: Organisation, *, day: date) -> dict:
         when = w.start_date if until_start else w.end_date
         closed = w.end_date is not None and w.end_date < day
         return {
-            "key": key, "label": str(label), "phase": phase, "phase_label": str(PHASE_LABELS[Phase(phase)]),
+            "key": key, "label": str(label), "phase": phase, "phase_label": _(PHASE_LABELS[Phase(phase)]),
             "start_date": w.start_date, "end_date": w.end_date, "date": when,
             "workdays_left": None if done or closed else _workdays_left(cal, day, when),
             "count": count, "done": done, "closed": closed and not done, "status_label": str(done_label) if done else

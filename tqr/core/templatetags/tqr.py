@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from tqr.rules import flow
 from tqr.rules.codes import KIND_LABELS, OUTCOME_LABELS, SCOPE_REASONS
 from tqr.rules.engine import GRADE_LABELS
 
@@ -27,6 +28,7 @@ def proposal_label(code: str) -> str:
 EVENT_LABELS = {
     "create": _("开始填报"), "edit": _("修改"), "photo": _("上传照片"), "submit": _("提交申请"), "resubmit": _("重新提交"),
     "confirm": _("学校现场确认"), "return": _("学校退回"), "undo_confirm": _("学校撤销确认"), "abandon": _("视为自动放弃"),
+    "check": _("学校核验材料"),
 }
 FIELD_LABELS = {
     "id_type": _("证件类型"), "id_number": _("身份证号码"), "certificate_number": _("证书号码"), "name": _("姓名"),
@@ -36,6 +38,7 @@ FIELD_LABELS = {
     "subject": _("学科"), "title": _("职称"), "hire_date": _("参加工作时间"), "phone": _("电话"),
     "assessments": _("年度考核"), "training_hours": _("培训学时"), "interruptions": _("中断教学"), "photo": _("照片"),
     "terms_accepted": _("承诺事项"),
+    "conclusion": _("初审结论"), "checklist": _("材料核验"), "note": _("学校意见"), "facts": _("核对的信息"),
 }
 
 
@@ -46,7 +49,11 @@ def grade_label(code: str) -> str:
 
 @register.filter
 def event_label(code: str) -> str:
-    return str(EVENT_LABELS.get(code, code))
+    """The history's action in words: this table, else the flow's own name of the transition (记录初审结论 …)."""
+    if code in EVENT_LABELS:
+        return str(EVENT_LABELS[code])
+    transition = next((t for t in flow.TRANSITIONS if t.action == code), None)
+    return gettext(transition.label) if transition is not None else code
 
 
 @register.filter
