@@ -9,7 +9,7 @@ would see it on that day. This is the demo's data for the later phases and the s
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tqr.accounts.models import Role, User
 from tqr.applications import school
-from tqr.applications.models import Application
+from tqr.applications.models import Application, ApplicationEvent
 from tqr.applications.services import (
     ApplicationError,
     application_save,
@@ -190,13 +190,67 @@ def _city(round_: Round, to: Phase, today: date) -> None:
         city.stickers_mark(stickers=stickers, actor=district, field="district_archive_at")
 
 
+# The phase each history action happens in. The demo makes a whole round in seconds; spreading its moments over
+# the phases' windows lets the dashboards' stage times and the teacher's timeline read as a real round would.
+EVENT_PHASE = {
+    "create": Phase.APPLICATION, "edit": Phase.APPLICATION, "photo": Phase.APPLICATION, "submit": Phase.APPLICATION,
+    "resubmit": Phase.APPLICATION, "check": Phase.CONFIRMATION, "confirm": Phase.CONFIRMATION,
+    "return": Phase.CONFIRMATION, "undo_confirm": Phase.CONFIRMATION, "abandon": Phase.INITIAL_REVIEW,
+    "review": Phase.INITIAL_REVIEW, "revise": Phase.INITIAL_REVIEW, "publish": Phase.NOTICE,
+    "objection_revise": Phase.NOTICE, "report": Phase.SECONDARY_REVIEW, "city_return": Phase.SECONDARY_REVIEW,
+    "city_resubmit": Phase.SECONDARY_REVIEW, "finalise": Phase.FINAL_REVIEW,
+}
+STAMP_EVENT = {"submitted_at": ("submit", "resubmit"), "confirmed_at": ("confirm",), "reviewed_at": ("review", "revise")}
+
+
+def _moment(window, fraction: float, now: datetime) -> datetime | None:
+    """A moment in office hours (8:00–17:00) inside the window, `fraction` of the way through; None if it would
+    lie in the future."""
+    end = window.end_date or window.start_date + timedelta(days=4)
+    days = (end - window.start_date).days + 1
+    offset = fraction * days
+    day = window.start_date + timedelta(days=int(offset))
+    at = timezone.make_aware(datetime.combine(day, time(8)) + timedelta(hours=9 * (offset % 1)))
+    return at if at <= now else None
+
+
+def _spread_times(round_: Round, seed: int) -> None:
+    """Move each application's history and its submitted/confirmed/reviewed times into the windows of the phases
+    they belong to: per application and phase a moment fixed by the seed, the events a few minutes apart in their
+    order. Nothing moves into the future, and the audit log (its hash chain) keeps the real times."""
+    now = timezone.now()
+    windows = {Phase(w.phase): w for w in round_.phase_windows.all()}
+    events = list(ApplicationEvent.objects.filter(application__round=round_).order_by("application_id", "ts", "id"))
+    last: dict[int, datetime] = {}
+    latest: dict[tuple[int, str], datetime] = {}
+    for e in events:
+        phase = EVENT_PHASE.get(e.action)
+        window = windows.get(phase) if phase else None
+        at = _moment(window, _roll(seed, "when", e.application_id, phase), now) if window else None
+        if at is None:
+            continue
+        at = max(at, last.get(e.application_id, at) + timedelta(minutes=3))
+        if at > now:
+            continue
+        e.ts = last[e.application_id] = latest[e.application_id, e.action] = at
+    ApplicationEvent.objects.bulk_update(events, ["ts"], batch_size=1000)
+    apps = list(Application.objects.filter(round=round_).only("pk", *STAMP_EVENT))
+    for app in apps:
+        for field, actions in STAMP_EVENT.items():
+            moved = [latest[app.pk, a] for a in actions if (app.pk, a) in latest]
+            if getattr(app, field) is not None and moved:
+                setattr(app, field, max(moved))
+    Application.objects.bulk_update(apps, list(STAMP_EVENT), batch_size=1000)
+
+
 def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = None, share: float = 0.9,
-            batched: bool = True) -> dict:
+            batched: bool = True, spread_times: bool = False) -> dict:
     """Bring the round's applications to where they would stand in phase `to`. Idempotent per step.
 
     `batched`: the per-teacher phases (apply, confirm, review) gather their writes per chunk of
     applications (tqr.demo.batch: the same checks, rows and audit chain, ~20× fewer queries); False calls
-    the services once per application, as the pages do."""
+    the services once per application, as the pages do. `spread_times`: move the history's moments into the
+    phases' windows (`_spread_times`; the demo's pages, not the benchmarks)."""
     from tqr.demo import batch
     today = today or timezone.localdate()
     reviewer = User.objects.filter(role=Role.DISTRICT_REVIEWER, organisation=round_.district).order_by("username").first()
@@ -226,6 +280,9 @@ def advance(round_: Round, to: Phase, *, seed: int = 2023, today: date | None = 
             round_.refresh_from_db()
             _city(round_, to, today)
         _move(round_, to, today)
+        if spread_times:
+            round_.refresh_from_db()
+            _spread_times(round_, seed)
     counts: dict = {}
     for state in Application.objects.filter(round=round_).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         # The demo's e-mails (returns, abandonments …) go nowhere: the addresses are made up.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            counts = advance(round_, Phase(to), seed=seed)
+            counts = advance(round_, Phase(to), seed=seed, spread_times=True)
         self.stdout.write(f"{round_.title} 已推进到「{PHASE_LABELS[Phase(to)]}」（{time.monotonic() - started:.1f} 秒）：")
         for state, n in sorted(counts.items()):
             self.stdout.write(f"  {STATE_LABELS[State(state)]}：{n}")
