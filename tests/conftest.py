@@ -96,3 +96,14 @@ def client_for(client, world):
         return c
 
     return make
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """Pin the rate limit's clock: a test that sends N requests and expects the (N+1)th refused must not see the
+    fixed window turn over halfway (on a loaded machine twenty requests can take seconds)."""
+    import types
+
+    from tqr.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))

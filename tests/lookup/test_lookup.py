@@ -173,7 +173,7 @@ def test_it_refuses_a_malformed_number_with_the_rule_message(alice):
     assert "17 位数字" in response.content.decode()
 
 
-def test_it_throttles_an_address_after_20_lookups_a_minute(alice):
+def test_it_throttles_an_address_after_20_lookups_a_minute(alice, one_rate_window):
     client = Client()
     statuses = [ask(client, UNKNOWN, "张三").status_code for _ in range(21)]
     assert statuses == [200] * 20 + [429]

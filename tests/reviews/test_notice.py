@@ -147,7 +147,7 @@ def test_anyone_files_an_objection_and_a_flood_is_throttled(world, reviewed):
     assert Objection.objects.count() == 4
 
 
-def test_the_public_page_is_throttled_per_address(world, reviewed):
+def test_the_public_page_is_throttled_per_address(world, reviewed, one_rate_window):
     notice = published(world)
     client = Client(REMOTE_ADDR="10.9.8.7")
     statuses = [client.get(f"/notices/{notice.slug}/").status_code for _ in range(62)]
