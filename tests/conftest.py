@@ -107,3 +107,15 @@ def one_rate_window(monkeypatch):
     from tqr.core import ratelimit
 
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
+@pytest.fixture(autouse=True)
+def _system_language():
+    """Each test starts in the system's language. A request leaves its language active in the thread (as Django's
+    own LocaleMiddleware does), so after a test that chose English, a service called directly would answer in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
