@@ -80,7 +80,7 @@ def test_long_labels_are_cut_and_kept_whole_in_a_tooltip():
     label = next(t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.find("s:title", NS) is not None)
     assert label.find("s:title", NS).text == name
     assert label.text is None or label.find("s:title", NS).tail.endswith("…")
-    assert text_width(label.find("s:title", NS).tail) <= charts.WIDTH * 0.38
+    assert text_width(label.find("s:title", NS).tail) <= charts.WIDTH * charts.LABEL_SHARE
 
 
 def test_columns_are_as_tall_as_their_values():

@@ -22,6 +22,7 @@ from tqr.audit.services import record
 from tqr.campaigns.selectors import today
 from tqr.core.downloads import attachment_response
 from tqr.core.links import url_for_id
+from tqr.core.rules_text import label as rules_label
 from tqr.documents.xlsx import XLSX_TYPE, build_xlsx
 from tqr.rules import flow
 from tqr.rules.flow import Actor, State
@@ -85,7 +86,7 @@ def _roster_lines(rows, unit) -> list[dict]:
             "state": state, "select": select, "value": value, "name": t.name, "id_masked": t.id_masked,
             "seconded": t.seconded_from_id == unit.pk and t.unit_id != unit.pk,
             "post": f"{t.post_level_label} · {t.subject}",
-            "scope": f"{r.scope_text} · {r.kind_label}" if due else r.scope_text,
+            "scope": f"{r.scope_text} · {rules_label(r.kind_label)}" if due else r.scope_text,
             "proposal": r.proposal_label, "state_label": r.state_label,
             "check_url": check_url(a.pk) if a and state != State.DRAFT else "",
         })

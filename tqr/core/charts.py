@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 WIDTH = 420  # viewBox units; the chart is drawn at its column's width (about 1 unit = 1 px on a desktop)
 FONT = 14  # user units: about 11 px on a 390 px phone, 19 px in a desktop column
 SMALL = 12.5  # numbers on and after the bars, axis ticks
+LABEL_SHARE = 0.46  # at most this share of the width for a bar's label ("中等职业学校实习指导…", "Treated as withdrawn")
 INK = "#1f2328"
 MUTED = "#57606a"
 GRID = "#d0d7de"
@@ -176,7 +177,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
             for i, c in enumerate(categories)
         ) or empty
     legend, legend_h = _legend(cid, [s.label for s in series], 0) if len(series) > 1 else ([], 0)
-    label_w = min(max((text_width(c) for c in categories), default=0) + 8, WIDTH * 0.38)
+    label_w = min(max((text_width(c) for c in categories), default=0) + 8, WIDTH * LABEL_SHARE)
     value_w = 44  # room for the number after the longest bar
     x0, x1 = label_w, WIDTH - value_w
     bar_h = 20 if stacked or len(series) == 1 else 15
@@ -244,7 +245,8 @@ def _boxed_number(cx: float, cy: float, v: float) -> str:
 
 def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "", desc: str = "",
               empty: str | None = None) -> SafeString:
-    """One series as vertical columns, each with its value on top and its label below (wrapped to 2 lines)."""
+    """One series as vertical columns, each with its value on top and its label below (wrapped to 2 lines, 3 for
+    a label of words)."""
     empty = empty or _("暂无数据")
     cid = _chart_id("v", title, tuple(items))
     if not desc:
@@ -252,7 +254,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
     n = max(len(items), 1)
     top, plot_h = 18, 150
     slot = WIDTH / n
-    label_lines = [_wrap(label, slot - 4) for label, _ in items]
+    label_lines = [_wrap(label, slot - 4, 3 if " " in label else 2) for label, _ in items]
     lines = max((len(ls) for ls in label_lines), default=1)
     height = top + plot_h + 8 + lines * (FONT + 2) + 4
     scale_max, step = nice_scale(max((v for _, v in items), default=0))
@@ -284,15 +286,25 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
 
 
 def _wrap(label: str, width: float, max_lines: int = 2) -> list[str]:
-    """`label` over at most `max_lines` lines of `width`, the last one cut with an ellipsis if needed."""
-    lines, current = [], ""
-    for ch in label:
-        if text_width(current + ch) > width and current:
-            lines.append(current)
-            current = ""
-        current += ch
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], fit("".join(lines[max_lines - 1:]), width)]
+    """`label` over at most `max_lines` lines of `width`, the last one cut with an ellipsis if needed.
+
+    Chinese breaks between any two characters; a label with spaces (English) breaks at a space when the line
+    has one ("Final review done", not "Final rev / iew done")."""
+    lines: list[str] = []
+    start, n = 0, len(label)
+    while start < n:
+        end = start + 1
+        while end < n and text_width(label[start:end + 1]) <= width:
+            end += 1
+        if end < n:
+            space = label.rfind(" ", start + 1, end + 1)
+            if space > start:
+                end = space
+        if len(lines) == max_lines - 1 and end < n:
+            lines.append(fit(label[start:].strip(), width))
+            break
+        lines.append(label[start:end].strip())
+        start = end
+        while start < n and label[start] == " ":
+            start += 1
     return lines or [""]

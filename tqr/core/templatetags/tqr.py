@@ -28,7 +28,10 @@ def proposal_label(code: str) -> str:
 EVENT_LABELS = {
     "create": _("开始填报"), "edit": _("修改"), "photo": _("上传照片"), "submit": _("提交申请"), "resubmit": _("重新提交"),
     "confirm": _("学校现场确认"), "return": _("学校退回"), "undo_confirm": _("学校撤销确认"), "abandon": _("视为自动放弃"),
-    "check": _("学校核验材料"),
+    # The district's and the city's steps (the same words as the teacher's timeline, tqr.applications.overview).
+    "check": _("学校核验"), "review": _("区县初审完成"), "revise": _("初审结论修改"), "publish": _("列入公示"),
+    "objection_revise": _("根据异议修改结论"), "report": _("公示期满，上报市级"), "city_return": _("复审退回区县核实"),
+    "city_resubmit": _("区县核实后重新上报"), "finalise": _("终审通过"),
 }
 FIELD_LABELS = {
     "id_type": _("证件类型"), "id_number": _("身份证号码"), "certificate_number": _("证书号码"), "name": _("姓名"),
