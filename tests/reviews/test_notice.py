@@ -230,3 +230,30 @@ def test_the_public_page_is_served_from_the_cache_with_each_visitors_own_form_to
     # A search is its own page; the cached full list is not shown for it.
     searched = visitor.get(f"/notices/{notice.slug}/?q=zzz-nobody").content.decode()
     assert "查找到 0 人" in searched
+
+
+@pytest.mark.parametrize("outcome, conclusion, message", [
+    ("upheld", "", "异议成立时，请选择修改后的结论"),
+    ("upheld", "deferred", "异议成立时，请选择修改后的结论"),  # 李四's conclusion is already 暂缓注册
+    ("rejected", "qualified", "异议不成立时维持原结论"),
+])
+def test_an_objections_outcome_and_conclusion_must_agree(world, reviewed, client_for, outcome, conclusion, message):
+    notice = published(world)
+    entry = notice.entries.get(name="李四")
+    objection = services.objection_file(notice=notice, entry=entry, name="王某", contact="x", content="学时证明有误",
+                                        ip="127.0.0.1")
+    response = client_for("reviewer_d1").post(f"/reviews/objections/{objection.pk}/handle/", {
+        "outcome": outcome, "conclusion": conclusion, "handling": "经核实"}, follow=True)
+    assert message in response.content.decode()
+    objection.refresh_from_db()
+    entry.application.refresh_from_db()
+    assert objection.handled_at is None and entry.application.conclusion == "deferred"
+    assert not entry.application.events.filter(action="objection_revise").exists()
+
+
+def test_the_objection_form_starts_with_no_outcome_chosen(world, reviewed, client_for):
+    notice = published(world)
+    services.objection_file(notice=notice, entry=notice.entries.get(name="李四"), name="王某", contact="x",
+                            content="学时证明有误", ip="127.0.0.1")
+    page = client_for("reviewer_d1").get(f"/reviews/{world.round_a.pk}/notice/").content.decode()
+    assert '<select name="outcome" required><option value="">' in page

@@ -207,7 +207,12 @@ def objection_handle(*, objection, outcome: str, handling: str, actor, conclusio
     if outcome not in Objection.Outcome.values or not handling.strip():
         raise ValidationError(_("请选择处理结果并填写处理情况"))
     app = objection.entry.application
-    if outcome == Objection.Outcome.UPHELD and conclusion and conclusion != app.conclusion:
+    # 异议成立，已修改结论 / 异议不成立，维持结论: the outcome and the conclusion must say the same thing.
+    if outcome == Objection.Outcome.UPHELD and (not conclusion or conclusion == app.conclusion):
+        raise ValidationError(_("异议成立时，请选择修改后的结论（与原结论不同）"))
+    if outcome == Objection.Outcome.REJECTED and conclusion:
+        raise ValidationError(_("异议不成立时维持原结论，请将“修改结论为”选为“不修改”"))
+    if outcome == Objection.Outcome.UPHELD:
         try:
             application_transition(application=app, action="objection_revise", actor=actor, conclusion=conclusion,
                                    note=reason or handling, codes=app.conclusion_codes)
