@@ -217,3 +217,17 @@ def test_a_short_name_two_schools_share_gives_way_to_the_full_names():
     names = dashboard.unit_names([(1, "重庆市黔江区民族中学校", "民族中学"), (2, "重庆市黔江区濯水民族中学", "民族中学"),
                                   (3, "重庆市黔江区新华小学校", "新华小学"), (4, "重庆市黔江区某学校", "")])
     assert names == {1: "重庆市黔江区民族中学校", 2: "重庆市黔江区濯水民族中学", 3: "新华小学", 4: "重庆市黔江区某学校"}
+
+
+def test_the_city_sees_the_time_in_each_stage_with_the_slowest_districts(world, calendar_known, client_for):
+    apps = reported(world)
+    rounds = dashboard.city_rounds(dashboard.rounds_with_windows(world.city_reviewer))
+    d = dashboard.city_dashboard(rounds, day=timezone.localdate())
+    stages = {s["stage"]: s for s in d["stage_times"]}
+    assert stages["confirmation"]["count"] == len(apps) and stages["confirmation"]["median_days"] >= 0
+    assert [x["unit_id"] for x in stages["confirmation"]["slowest"]] == [world.round_a.pk]
+    assert stages["confirmation"]["slowest"][0]["name"] == world.round_a.district.display_name
+    html = client_for("city_reviewer").get(reverse("city_dashboard")).content.decode()
+    assert "用时最长的区县（天）" in html and "各环节用时" in html
+    api = client_for("city_reviewer").get("/api/v1/dashboards/city").json()
+    assert api["stage_times"][0]["count"] == stages["confirmation"]["count"]

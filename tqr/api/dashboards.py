@@ -118,6 +118,7 @@ class CityDashboardOut(Schema):
     risk_workdays: int
     districts: list[DistrictRowOut]
     totals: CityTotalsOut
+    stage_times: list[StageOut]  # the slowest are districts here (unit_id: the district's round)
     sample: SampleRateOut
     conclusions_by_type: list[ConclusionsOut]
 

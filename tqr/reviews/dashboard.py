@@ -183,13 +183,18 @@ def conclusions_by_type(applications) -> list[dict]:
 def stage_times(round_: Round, names: dict[int, str]) -> list[dict]:
     """Days spent in each stage (median over the applications that passed it) and the slowest schools (by
     their own median). Two queries: the applications' timestamps and the final-review events."""
-    final = dict(ApplicationEvent.objects.filter(application__round=round_, to_state=State.FINAL).order_by()
+    return _stage_times([round_], names, group="confirmation_point_id")
+
+
+def _stage_times(rounds: list[Round], names: dict[int, str], *, group: str) -> list[dict]:
+    """`stage_times` over several rounds, the slowest listed by `group` (a school for a district, a district's
+    round for the city); `names` names the groups."""
+    final = dict(ApplicationEvent.objects.filter(application__round__in=rounds, to_state=State.FINAL).order_by()
                  .values_list("application_id", "ts"))
     per_stage: dict[str, list[float]] = defaultdict(list)
     per_school: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for pk, unit_id, *stamps in (Application.objects.filter(round=round_, submitted_at__isnull=False).order_by()
-                                 .values_list("pk", "confirmation_point_id", "submitted_at", "confirmed_at",
-                                              "reviewed_at")):
+    for pk, unit_id, *stamps in (Application.objects.filter(round__in=rounds, submitted_at__isnull=False).order_by()
+                                 .values_list("pk", group, "submitted_at", "confirmed_at", "reviewed_at")):
         at = dict(zip(("submitted_at", "confirmed_at", "reviewed_at"), stamps, strict=True), final_at=final.get(pk))
         for key, _label, start, end in STAGES:
             a, b = at[start], at[end]
@@ -298,6 +303,7 @@ def city_dashboard(rounds: list[Round], *, day: date, threshold: int | None = No
     return {
         "year": rounds[0].year if rounds else None, "day": day, "risk_workdays": threshold,
         "districts": districts, "totals": totals,
+        "stage_times": _stage_times(rounds, {r.pk: r.district.display_name for r in rounds}, group="round_id"),
         "sample": {"sampled": sampled, "checked": sum(d["sample"]["checked"] for d in districts),
                    "discrepancies": found, "rate": round(found / sampled, 4) if sampled else None,
                    "rate_percent": round(100 * found / sampled, 1) if sampled else None},

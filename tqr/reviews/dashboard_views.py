@@ -39,9 +39,13 @@ def district_charts(data: dict) -> dict:
         "schools": charts.hbar_chart(_("各校进度（报名人数最多的学校）"), [s["name"] for s in chart_rows],
                                      _progress_series(chart_rows), unit=_("人"), empty=_("尚无学校提交申请")),
         "conclusions": _conclusion_chart(data["conclusions_by_type"]),
-        "stages": charts.bar_chart(_("各环节用时中位数（天）"), [
-            (s["label"], s["median_days"] or 0) for s in data["stage_times"]], unit=_("天")),
+        "stages": _stage_chart(data["stage_times"]),
     }
+
+
+def _stage_chart(stages: list[dict]):
+    return charts.bar_chart(_("各环节用时中位数（天）"), [(s["label"], s["median_days"] or 0) for s in stages],
+                            unit=_("天"))
 
 
 @login_required
@@ -69,6 +73,7 @@ def city_dashboard(request):
             "districts": charts.hbar_chart(_("各区县进度"), [x["name"] for x in districts],
                                            _progress_series(districts), unit=_("人"), empty=_("本年度尚无注册工作")),
             "conclusions": _conclusion_chart(data["conclusions_by_type"]),
+            "stages": _stage_chart(data["stage_times"]),
         },
     })
 
