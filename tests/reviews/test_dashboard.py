@@ -231,3 +231,10 @@ def test_the_city_sees_the_time_in_each_stage_with_the_slowest_districts(world, 
     assert "用时最长的区县（天）" in html and "各环节用时" in html
     api = client_for("city_reviewer").get("/api/v1/dashboards/city").json()
     assert api["stage_times"][0]["count"] == stages["confirmation"]["count"]
+
+
+def test_the_school_home_page_opens_with_what_is_due_next(world, client_for):
+    next_ = dashboard.school_dashboard(world.round_a, world.school_a, day=timezone.localdate())["next"]
+    html = client_for("admin_a").get(reverse("home")).content.decode()
+    assert next_ is not None and "下一项工作" in html and str(next_["label"]) in html
+    assert f'href="{next_["url"]}"' in html

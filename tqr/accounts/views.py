@@ -26,6 +26,11 @@ def home(request):
         context["announcement"] = getattr(round_, "announcement", None)
         if user.role == Role.SCHOOL_ADMIN:
             context["my_administrator"] = round_.administrators.filter(unit_id=user.organisation_id).first()
+            if can(user, "round.school_work", round_):
+                from tqr.reviews.dashboard import school_dashboard
+
+                # What is due next, as on 本校看板: the first thing a school administrator sees.
+                context["school_next"] = school_dashboard(round_, user.organisation, day=day)["next"]
         if can(user, "round.view_administrators", round_):
             rows = units_for_administrators(round_)
             context["units_total"] = len(rows)
