@@ -192,3 +192,17 @@ def test_only_the_newest_registration_in_force_is_marked_valid(world, client_for
     client_for("t_a1").post("/apply/")
     app = Application.objects.get(round=world.round_a, teacher=t)
     assert [r.valid_now for r in teacher_overview(_load(app.pk), day).history] == [True, False]
+
+
+def test_each_missing_item_knows_where_it_is_done_in_either_language(world):
+    from django.utils import translation
+
+    from tqr.applications.services import application_start, missing
+
+    app = application_start(teacher=world.teacher_a1, round_=world.round_a, actor=world.teacher_a1.user)
+    places = [(m.kind, m.step) for m in missing(app)]
+    assert places[0] == ("step", 2) and ("step", 6) in places and ("photo", 6) in places
+    with translation.override("en"):
+        english = missing(app)
+    assert [(m.kind, m.step) for m in english] == places
+    assert "（第" not in english[0].text  # the sentence is English, the place is not read off it

@@ -7,17 +7,14 @@ cannot disagree. It only reads, and its number of queries does not grow with the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tqr.applications.models import Application
 from tqr.applications.selectors import next_step
-from tqr.applications.services import missing_items
+from tqr.applications.services import MissingItem, missing
 from tqr.campaigns.workdays import UnknownCalendarYear, calendar
 from tqr.rules.flow import State
 from tqr.rules.materials import Material, materials_for
@@ -108,13 +105,6 @@ class Next:
 
 
 @dataclass(frozen=True)
-class Missing:
-    text: str
-    kind: str  # step / photo / email
-    step: int | None = None
-
-
-@dataclass(frozen=True)
 class MaterialItem:
     material: Material
     checked: bool  # ticked by the school at on-site confirmation
@@ -142,7 +132,7 @@ class Overview:
     day: date
     timeline: list[TimelineEntry]
     next: Next
-    missing: list[Missing]
+    missing: list[MissingItem]
     materials: list[MaterialItem]
     materials_due: bool  # still to be brought to the school (not confirmed yet)
     history: list[HistoryRow]
@@ -200,26 +190,10 @@ def _next(app: Application, day: date, cal) -> Next:
                 bool(deadline and deadline < day))
 
 
-_STEP = re.compile(r"第(\d)步")  # i18n: data (matched against the Chinese wording)
-
-
-def _missing(app: Application) -> list[Missing]:
+def _missing(app: Application) -> list[MissingItem]:
     if State(app.state) not in (State.DRAFT, State.RETURNED):
         return []
-    items = []
-    # Where each item links is read off its Chinese wording; the reader sees it in their own language.
-    with translation.override(settings.LANGUAGE_CODE):
-        keys = missing_items(app)
-    for key, text in zip(keys, missing_items(app), strict=True):
-        if "照片" in key:  # i18n: data (the Chinese wording is what is matched)
-            items.append(Missing(text, "photo", 6))
-        elif "邮箱" in key:  # i18n: data (the Chinese wording is what is matched)
-            items.append(Missing(text, "email"))
-        else:
-            m = _STEP.search(key)
-            items.append(Missing(text, "step", int(m.group(1)) if m else None))
-    return items
-
+    return missing(app)
 
 def _history(app: Application, day: date) -> list[HistoryRow]:
     """Newest first. `valid_now` marks the one registration in force today: the newest qualified one whose

@@ -8,6 +8,7 @@ row and an audit row in one transaction, and leaves side effects (mail) to after
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -269,34 +270,47 @@ def _set_photo(*, application: Application, jpeg: bytes, actor, version: int | N
     return app
 
 
-def missing_items(app: Application) -> list[str]:
+@dataclass(frozen=True)
+class MissingItem:
+    """One thing the teacher still has to do, and where it is done: a wizard step, the photo, the e-mail."""
+
+    text: str
+    kind: str  # step / photo / email
+    step: int | None = None
+
+
+def missing(app: Application) -> list[MissingItem]:
     """What the teacher still has to do before submitting, in the user's language, in wizard order."""
-    missing = []
+    items = []
     if app.terms_accepted_at is None:
-        missing.append(_("阅读并同意承诺事项（第2步）"))
+        items.append(MissingItem(_("阅读并同意承诺事项（第2步）"), "step", 2))
     for field, label in (("id_number", gettext_lazy("身份证号码")), ("certificate_number", gettext_lazy("教师资格证书号码"))):
         if not getattr(app, field):
-            missing.append(_("填写%(field)s（第3步）") % {"field": label})
+            items.append(MissingItem(_("填写%(field)s（第3步）") % {"field": label}, "step", 3))
     for field, label in (("name", gettext_lazy("姓名")), ("gender", gettext_lazy("性别")),
                          ("ethnicity", gettext_lazy("民族")), ("cert_type", gettext_lazy("资格种类")),
                          ("cert_subject", gettext_lazy("证书任教学科")), ("certifying_body", gettext_lazy("认定机构")),
                          ("cert_issue_date", gettext_lazy("证书签发日期")), ("registration_body", gettext_lazy("注册机构")),
                          ("confirmation_point", gettext_lazy("现场确认点"))):
         if not getattr(app, field) and not getattr(app, f"{field}_id", None):
-            missing.append(_("填写%(field)s（第4步）") % {"field": label})
+            items.append(MissingItem(_("填写%(field)s（第4步）") % {"field": label}, "step", 4))
     for field, label in (("unit", gettext_lazy("任教学校")), ("post_level", gettext_lazy("任教学段")),
                          ("subject", gettext_lazy("任教学科")), ("hire_date", gettext_lazy("参加工作时间")),
                          ("phone", gettext_lazy("联系电话"))):
         if not getattr(app, field) and not getattr(app, f"{field}_id", None):
-            missing.append(_("填写%(field)s（第6步）") % {"field": label})
+            items.append(MissingItem(_("填写%(field)s（第6步）") % {"field": label}, "step", 6))
     if app.training_hours is None:
-        missing.append(_("填写培训学时（第6步）"))
+        items.append(MissingItem(_("填写培训学时（第6步）"), "step", 6))
     if not app.photo:
-        missing.append(_("上传照片（第6步）"))
+        items.append(MissingItem(_("上传照片（第6步）"), "photo", 6))
     if app.teacher.user and app.teacher.user.email_verified_at is None:
-        missing.append(_("验证电子邮箱（点击注册邮件中的链接）"))
-    return missing
+        items.append(MissingItem(_("验证电子邮箱（点击注册邮件中的链接）"), "email"))
+    return items
 
+
+def missing_items(app: Application) -> list[str]:
+    """`missing`, as the sentences the wizard lists."""
+    return [item.text for item in missing(app)]
 
 TIMESTAMPS = {"submit": "submitted_at", "resubmit": "submitted_at", "confirm": "confirmed_at"}
 
