@@ -43,18 +43,6 @@ ROLE_SLUGS = tuple(GUIDES)
 
 # --- The nine steps --------------------------------------------------------------------------------------
 
-# Marked copies of tqr.rules.phases.PHASE_LABELS (the rules package imports no Django).
-PHASE_NAMES: dict[Phase, str] = {
-    Phase.TRAINING: _("注册管理员培训"),
-    Phase.APPLICATION: _("网上报名"),
-    Phase.CONFIRMATION: _("现场确认"),
-    Phase.INITIAL_REVIEW: _("初审"),
-    Phase.NOTICE: _("公示"),
-    Phase.SECONDARY_REVIEW: _("复审（随机抽查）"),
-    Phase.FINAL_REVIEW: _("终审"),
-    Phase.RECORDING: _("登记注册结论"),
-    Phase.ARCHIVING: _("资料归档"),
-}
 PHASE_WHO: dict[Phase, str] = {
     Phase.TRAINING: _("区县、学校"),
     Phase.APPLICATION: _("教师"),

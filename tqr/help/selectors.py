@@ -10,9 +10,10 @@ from django.db.models import Prefetch
 from tqr.accounts.models import Role
 from tqr.campaigns.models import PhaseWindow, Round
 from tqr.campaigns.selectors import current_round, today
+from tqr.core.rules_text import label
 from tqr.documents.photos import MIN_SIZE
 from tqr.help import content
-from tqr.rules.phases import PHASE_ORDER, Phase
+from tqr.rules.phases import PHASE_LABELS, PHASE_ORDER, Phase
 
 ROLE_GUIDE = {
     Role.TEACHER: "teacher",
@@ -89,7 +90,7 @@ def steps(round_: Round | None, guide: str, numbers: dict, day: date) -> list[St
             elif w.end_date is not None and w.end_date < day:
                 state = "done"
         result.append(Step(
-            number, phase, str(content.PHASE_NAMES[phase]), str(content.PHASE_WHO[phase]), str(duty) % numbers,
+            number, phase, label(PHASE_LABELS[phase]), str(content.PHASE_WHO[phase]), str(duty) % numbers,
             w.start_date if w else None, w.end_date if w else None, bool(w and w.end_date is None),
             w.place if w else "", state,
         ))
